@@ -1,0 +1,1 @@
+"""Troopwatch: news reports of troop movements as structured, checkable records."""

@@ -1,0 +1,91 @@
+"""The ``troopwatch`` command."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from app.settings import Settings
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from app.main import create_app
+
+    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _database_url() -> str:
+    from app.db import resolve_database_url
+
+    return resolve_database_url(Settings())
+
+
+def _migrate(args: argparse.Namespace) -> int:
+    from app.migrate import upgrade
+
+    upgrade(_database_url())
+    print("database schema is at head")
+    return 0
+
+
+def _load_demo(args: argparse.Namespace) -> int:
+    from app.db import make_engine, make_session_factory
+    from app.demo.loader import load_demo_articles
+
+    settings = Settings()
+    engine = make_engine(_database_url(), settings)
+    with make_session_factory(engine)() as session:
+        loaded = load_demo_articles(session, settings=settings, only_if_empty=args.if_empty)
+        session.commit()
+    engine.dispose()
+    print(f"loaded {loaded} demo article(s)")
+    return 0
+
+
+def _extract(args: argparse.Namespace) -> int:
+    from app.extraction.cli import main as extract_main
+
+    status: int = extract_main(args.rest)
+    return status
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="troopwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the web app")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.set_defaults(func=_serve)
+
+    migrate = sub.add_parser("migrate", help="upgrade the database schema to the latest version")
+    migrate.set_defaults(func=_migrate)
+
+    demo = sub.add_parser("load-demo", help="store the bundled demo articles")
+    demo.add_argument("--if-empty", action="store_true", help="only when no article is stored")
+    demo.set_defaults(func=_load_demo)
+
+    extract = sub.add_parser(
+        "extract",
+        help="print the movements found in files (see `troopwatch extract --help`)",
+        add_help=False,
+    )
+    extract.add_argument("rest", nargs=argparse.REMAINDER)
+    extract.set_defaults(func=_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    result: int = args.func(args)
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

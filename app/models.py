@@ -1,0 +1,25 @@
+"""Every mapped class, imported in one place so that metadata is complete (Alembic, tests)."""
+
+from app.articles.models import Article, ExtractionStatus
+from app.audit.models import Revision
+from app.db import Base
+from app.entities.models import Place, Source, Unit
+from app.movements.models import DatePrecision, Movement, Provenance, ReviewStatus, Status
+from app.users.models import Role, User
+
+__all__ = [
+    "Article",
+    "Base",
+    "DatePrecision",
+    "ExtractionStatus",
+    "Movement",
+    "Place",
+    "Provenance",
+    "ReviewStatus",
+    "Revision",
+    "Role",
+    "Source",
+    "Status",
+    "Unit",
+    "User",
+]

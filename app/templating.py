@@ -1,0 +1,48 @@
+"""The one template environment, and rendering of a full page or one of its named blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+ROOT = Path(__file__).resolve().parent.parent
+templates = Jinja2Blocks(directory=str(ROOT / "templates"))
+
+
+def _number(value: int | float | None) -> str:
+    return "" if value is None else f"{value:,}"
+
+
+templates.env.filters["number"] = _number
+
+
+def is_fragment_request(request: Request) -> bool:
+    """An htmx request that wants a fragment; a history restore wants the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render ``template``, or only its ``block`` for an htmx request."""
+    block_name = block if block and is_fragment_request(request) else None
+    response = cast(
+        HTMLResponse,
+        templates.TemplateResponse(
+            request, template, context, status_code=status_code, block_name=block_name
+        ),
+    )
+    response.headers["Vary"] = "HX-Request"
+    return response

@@ -1,0 +1,69 @@
+"""Fixtures shared by every test: a real PostgreSQL, one savepoint per test, an app and client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.main import create_app
+from app.migrate import upgrade
+from app.settings import Settings
+from tests.database import database_name, recreate_database
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = recreate_database(database_name())
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = create_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """A connection inside a transaction that is rolled back after the test."""
+    with engine.connect() as conn:
+        transaction = conn.begin()
+        yield conn
+        transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> sessionmaker[Session]:
+    # Each session's commit releases a savepoint; the outer transaction still rolls back.
+    return sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture
+def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(environment="test", database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
+    return create_app(settings, session_factory=session_factory)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
