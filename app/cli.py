@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import logging
+import os
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from app.settings import Settings
 
@@ -15,8 +20,152 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
 
-    uvicorn.run(create_app(Settings()), host=args.host, port=args.port, log_level="info")
+    settings = Settings()
+    if "TROOPWATCH_INPROCESS_WORKER" not in os.environ:
+        # `make run` is one process: imports are processed without a separate worker.
+        settings = settings.model_copy(update={"inprocess_worker": not args.no_worker})
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    from app.jobs import run_worker
+
+    settings = Settings()
+    if args.concurrency:
+        settings = settings.model_copy(update={"worker_concurrency": args.concurrency})
+    asyncio.run(run_worker(settings, _database_url(), name=args.name))
+    return 0
+
+
+def _progress_line(done: int, failed: int, duplicate: int, total: int) -> str:
+    finished = done + failed + duplicate
+    width = 30
+    filled = width if total == 0 else width * finished // total
+    return (
+        f"\r[{'#' * filled}{'.' * (width - filled)}] {finished}/{total} "
+        f"(done {done}, duplicate {duplicate}, failed {failed})"
+    )
+
+
+def _watch_batch(batch_id: int, *, work: bool) -> int:
+    """Show a progress bar until the batch is finished, running a worker here when ``work``."""
+    from app.db import make_engine, make_session_factory
+    from app.imports.models import ItemStatus
+    from app.imports.service import batch_items, batch_progress
+    from app.jobs import run_worker
+
+    settings = Settings()
+    url = _database_url()
+    engine = make_engine(url, settings)
+    factory = make_session_factory(engine)
+
+    async def watch() -> int:
+        worker = (
+            asyncio.create_task(
+                run_worker(settings, url, session_factory=factory, install_signal_handlers=False)
+            )
+            if work
+            else None
+        )
+        try:
+            while True:
+                with factory() as session:
+                    progress = batch_progress(session, batch_id)
+                line = _progress_line(
+                    progress.done, progress.failed, progress.duplicate, progress.total
+                )
+                print(line, end="", file=sys.stderr, flush=True)
+                if progress.complete:
+                    break
+                if worker is not None and worker.done():
+                    worker.result()  # a worker that died says why
+                await asyncio.sleep(0.5)
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+        print(file=sys.stderr)
+        with factory() as session:
+            failed = batch_items(session, batch_id, status=ItemStatus.FAILED.value)
+        for item in failed:
+            print(f"failed: {item.source}: {item.reason}", file=sys.stderr)
+        return 1 if failed else 0
+
+    try:
+        return asyncio.run(watch())
+    finally:
+        engine.dispose()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from app.db import make_engine, make_session_factory
+    from app.imports.models import BatchKind
+    from app.imports.service import UploadedFile, add_files, add_urls, create_batch, enqueue
+
+    settings = Settings()
+    files: list[UploadedFile] = []
+    urls: list[str] = []
+    for target in args.paths:
+        if target.startswith(("http://", "https://")):
+            urls.append(target)
+            continue
+        path = Path(target)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file())
+        elif path.is_file():
+            candidates = [path]
+        else:
+            print(f"troopwatch import: no such file or folder: {target}", file=sys.stderr)
+            return 2
+        for file in candidates:
+            name = str(file.relative_to(path.parent)) if path.is_dir() else file.name
+            size = file.stat().st_size
+            if size > settings.max_upload_file_bytes and file.suffix.lower() != ".zip":
+                files.append(
+                    UploadedFile(
+                        name,
+                        None,
+                        f"The file is {size:,} bytes; the limit is "
+                        f"{settings.max_upload_file_bytes:,} bytes.",
+                    )
+                )
+            else:
+                files.append(UploadedFile(name, file.read_bytes()))
+    engine = make_engine(_database_url(), settings)
+    with make_session_factory(engine)() as session:
+        label = ", ".join(args.paths)[:300]
+        batch = create_batch(session, kind=BatchKind.CLI, label=label)
+        items = add_files(session, batch, files, settings)
+        items += add_urls(session, batch, urls, feed=args.feed)
+        enqueue(session, items)
+        session.commit()
+        batch_id = batch.id
+    engine.dispose()
+    print(f"import #{batch_id}: {len(items)} item(s)", file=sys.stderr)
+    if args.no_wait:
+        return 0
+    started = time.monotonic()
+    status = _watch_batch(batch_id, work=not args.no_worker)
+    print(f"finished in {time.monotonic() - started:.1f} s", file=sys.stderr)
+    return status
+
+
+def _reextract(args: argparse.Namespace) -> int:
+    from app.db import make_engine, make_session_factory
+    from app.imports.service import create_reextract_batch
+
+    engine = make_engine(_database_url(), Settings())
+    with make_session_factory(engine)() as session:
+        batch = create_reextract_batch(session, article_ids=args.article or None)
+        session.commit()
+        batch_id = batch.id
+    engine.dispose()
+    print(f"re-extraction #{batch_id} queued", file=sys.stderr)
+    if args.no_wait:
+        return 0
+    return _watch_batch(batch_id, work=not args.no_worker)
 
 
 def _database_url() -> str:
@@ -61,7 +210,34 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the web app")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="do not run background jobs in this process"
+    )
     serve.set_defaults(func=_serve)
+
+    worker = sub.add_parser("worker", help="run background jobs (imports, re-extraction)")
+    worker.add_argument("--name", default=None, help="worker name shown in logs")
+    worker.add_argument("--concurrency", type=int, default=0, help="jobs run at once")
+    worker.set_defaults(func=_worker)
+
+    imp = sub.add_parser("import", help="import files, folders, zips and URLs as articles")
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="file, folder, .zip or URL")
+    imp.add_argument("--feed", action="store_true", help="the URLs are RSS/Atom feeds")
+    imp.add_argument("--no-wait", action="store_true", help="queue the items and return")
+    imp.add_argument(
+        "--no-worker", action="store_true", help="wait for other workers instead of working here"
+    )
+    imp.set_defaults(func=_import)
+
+    reextract = sub.add_parser(
+        "reextract", help="run the current extractor over stored articles again"
+    )
+    reextract.add_argument("--article", type=int, action="append", help="only this article id")
+    reextract.add_argument("--no-wait", action="store_true", help="queue the job and return")
+    reextract.add_argument(
+        "--no-worker", action="store_true", help="wait for other workers instead of working here"
+    )
+    reextract.set_defaults(func=_reextract)
 
     migrate = sub.add_parser("migrate", help="upgrade the database schema to the latest version")
     migrate.set_defaults(func=_migrate)

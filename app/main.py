@@ -20,6 +20,9 @@ from app import api
 from app.articles import views as article_views
 from app.articles.service import ArticleNotFound
 from app.db import make_engine, make_session_factory, resolve_database_url
+from app.imports import views as import_views
+from app.imports.service import ImportNotFound
+from app.jobs import start_inprocess_worker, stop_inprocess_worker
 from app.movements import views as movement_views
 from app.movements.filters import FilterError
 from app.settings import Settings
@@ -31,17 +34,20 @@ log = logging.getLogger(__name__)
 class BodySizeLimit:
     """Refuse request bodies over ``limit`` bytes with 413 before they are read into memory."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, upload_limits: dict[str, int] | None = None):
         self.app = app
         self.limit = limit
+        # Paths that take file uploads get their own, larger limit.
+        self.upload_limits = upload_limits or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.upload_limits.get(scope.get("path", ""), self.limit)
         declared = dict(scope["headers"]).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(scope, receive, send, limit)
             return
         seen = 0
 
@@ -50,17 +56,17 @@ class BodySizeLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.limit:
+                if seen > limit:
                     raise _BodyTooLarge
             return message
 
         try:
             await self.app(scope, counting_receive, send)
         except _BodyTooLarge:
-            await self._refuse(scope, receive, send)
+            await self._refuse(scope, receive, send, limit)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        message = f"The request body is larger than the limit of {self.limit:,} bytes."
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        message = f"The request body is larger than the limit of {limit:,} bytes."
         response = _error_response(scope, 413, message)
         await response(scope, receive, send)
 
@@ -94,7 +100,9 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         if getattr(app.state, "session_factory", None) is None:
             engine = make_engine(resolve_database_url(settings), settings)
             app.state.session_factory = make_session_factory(engine)
+        worker = start_inprocess_worker(settings, app.state.session_factory)
         yield
+        await stop_inprocess_worker(worker)
         if engine is not None:
             engine.dispose()
 
@@ -106,12 +114,17 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     )
     app.state.settings = settings
     app.state.session_factory = session_factory
-    app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        limit=settings.max_request_bytes,
+        upload_limits={"/imports/upload": settings.max_upload_request_bytes},
+    )
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
 
     app.include_router(article_views.router)
     app.include_router(movement_views.router)
     app.include_router(api.router)
+    app.include_router(import_views.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -126,7 +139,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         return _error_response(request.scope, 400, str(exc))
 
     @app.exception_handler(ArticleNotFound)
-    def not_found(request: Request, exc: ArticleNotFound) -> Response:
+    @app.exception_handler(ImportNotFound)
+    def not_found(request: Request, exc: LookupError) -> Response:
         return _error_response(request.scope, 404, str(exc))
 
     @app.exception_handler(StarletteHTTPException)

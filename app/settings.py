@@ -38,6 +38,28 @@ class Settings(BaseSettings):
     db_pool_timeout: float = 10.0
     db_statement_timeout_ms: int = 30_000
 
+    # Ingestion: uploads, URL fetches, feeds and the job queue.
+    max_upload_file_bytes: int = 20_000_000
+    max_upload_request_bytes: int = 200_000_000
+    max_upload_files: int = 500
+    max_zip_entries: int = 1_000
+    max_zip_total_bytes: int = 200_000_000
+    max_zip_ratio: int = 100
+    fetch_timeout_seconds: float = 15.0
+    fetch_max_bytes: int = 10_000_000
+    fetch_max_redirects: int = 5
+    # Off by default: a URL that resolves to a private, loopback or link-local address is refused.
+    allow_private_urls: bool = False
+    near_duplicate_threshold: float = 0.6
+    job_max_attempts: int = 3
+    job_retry_wait_seconds: int = 5
+    worker_concurrency: int = 2
+    worker_heartbeat_seconds: float = 10.0
+    # A job whose worker has sent no heartbeat for this long is handed to another worker.
+    worker_stalled_seconds: float = 60.0
+    # `troopwatch serve` turns this on so that `make run` needs no separate worker.
+    inprocess_worker: bool = False
+
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
         if self.environment == "production" and self.secret_key in _PLACEHOLDER_SECRETS:

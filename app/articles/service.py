@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.articles.ingest.clean import strip_boilerplate
+from app.articles.ingest.duplicates import find_near_duplicate, remember
 from app.articles.models import Article, ExtractionStatus
 from app.articles.schemas import ArticleIn
 from app.movements.service import store_records
@@ -49,7 +51,8 @@ def content_hash(text: str) -> str:
 
 def validate_article_in(data: ArticleIn, settings: Settings) -> ArticleIn:
     """Clean and check an incoming article; raise ``ArticleError`` naming the field at fault."""
-    text = clean_text(data.text)
+    # Newsletter, donation and share lines never belong to the report, whatever the format.
+    text = strip_boilerplate(clean_text(data.text))
     if not text:
         raise ArticleError("The article text is empty.", field="text")
     if len(text) > settings.max_article_chars:
@@ -89,6 +92,8 @@ class CreatedArticle:
     article: Article
     duplicate: bool
     movements: int
+    # Set when the text is a re-publication of a stored article (records stay with that one).
+    near_duplicate_of_id: int | None = None
 
 
 def get_article_or_raise(session: Session, article_id: int) -> Article:
@@ -109,13 +114,18 @@ def create_article(
 ) -> CreatedArticle:
     """Store an article and extract its movements, or return the existing exact duplicate.
 
-    The caller commits. Extraction failure is recorded on the article, never lost.
+    A near-duplicate (the same story re-published) is stored and linked to the original but
+    not extracted, so one report is not counted twice. The caller commits. Extraction failure
+    is recorded on the article, never lost.
     """
     article_in = validate_article_in(article_in, settings)
     digest = content_hash(article_in.text)
     existing = session.scalars(select(Article).where(Article.content_sha256 == digest)).first()
     if existing is not None:
         return CreatedArticle(article=existing, duplicate=True, movements=0)
+    near = find_near_duplicate(
+        session, article_in.text, threshold=settings.near_duplicate_threshold
+    )
     article = Article(
         title=article_in.title,
         text=article_in.text,
@@ -127,9 +137,16 @@ def create_article(
         raw=raw,
         raw_content_type=raw_content_type,
         extraction_status=ExtractionStatus.PENDING.value,
+        near_duplicate_of_id=near.article_id if near else None,
     )
     session.add(article)
     session.flush()
+    remember(session, article)
+    if near is not None:
+        article.extraction_status = ExtractionStatus.DONE.value
+        return CreatedArticle(
+            article=article, duplicate=False, movements=0, near_duplicate_of_id=near.article_id
+        )
     count = extract_article(session, article)
     return CreatedArticle(article=article, duplicate=False, movements=count)
 

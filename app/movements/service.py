@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.articles.models import Article
@@ -71,3 +72,59 @@ def store_records(session: Session, *, article: Article, records: Sequence[Movem
         Revision(movement_id=m.id, action="create", version=m.version) for m in movements
     )
     return len(movements)
+
+
+def is_analyst_owned(movement: Movement) -> bool:
+    """A record an analyst has touched: confirmed, rejected, written by hand or edited.
+
+    Re-extraction never overwrites or deletes these; it only adds suggestions beside them.
+    """
+    return (
+        movement.review_status in (ReviewStatus.CONFIRMED.value, ReviewStatus.REJECTED.value)
+        or movement.provenance == Provenance.MANUAL.value
+        or movement.version > 1
+    )
+
+
+def _signature(
+    unit: str | None, origin: str | None, destination: str | None, start: int, end: int
+) -> tuple[str, str, str, int, int]:
+    return (
+        (unit or "").casefold(),
+        (origin or "").casefold(),
+        (destination or "").casefold(),
+        start,
+        end,
+    )
+
+
+def replace_machine_records(
+    session: Session, *, article: Article, records: Sequence[MovementRecord]
+) -> tuple[int, int]:
+    """Swap an article's untouched machine records for fresh ones; return (kept, added).
+
+    Analyst-owned records stay as they are. A fresh record identical to one of them (same
+    unit, origin, destination and evidence span) is not added again; any other is added as a
+    pending suggestion beside them.
+    """
+    existing = list(
+        session.scalars(
+            select(Movement).where(Movement.article_id == article.id, Movement.deleted_at.is_(None))
+        )
+    )
+    kept = [m for m in existing if is_analyst_owned(m)]
+    for movement in existing:
+        if not is_analyst_owned(movement):
+            session.delete(movement)
+    session.flush()
+    taken = {
+        _signature(m.unit_text, m.origin_text, m.destination_text, m.evidence_start, m.evidence_end)
+        for m in kept
+    }
+    fresh = [
+        r
+        for r in records
+        if _signature(r.unit, r.origin, r.destination, r.evidence_start, r.evidence_end)
+        not in taken
+    ]
+    return len(kept), store_records(session, article=article, records=fresh)

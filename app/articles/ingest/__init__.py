@@ -1,0 +1,1 @@
+"""Ingestion: bytes from files, URLs and feeds -> clean article text and metadata."""

@@ -1,0 +1,175 @@
+"""Import pages: upload files, paste URLs or a feed, and watch a batch's progress."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from app.articles.ingest.fetch import RefusedURL, check_url_syntax
+from app.deps import SessionDep, SettingsDep
+from app.imports.models import BatchKind, ItemStatus
+from app.imports.service import (
+    UploadedFile,
+    add_files,
+    add_urls,
+    batch_items,
+    batch_progress,
+    create_batch,
+    create_reextract_batch,
+    enqueue,
+    get_batch_or_raise,
+    list_feeds,
+    recent_batches,
+    save_feed,
+)
+from app.settings import Settings
+from app.templating import render
+
+router = APIRouter()
+
+
+def _index(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    *,
+    error: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    return render(
+        request,
+        "imports/index.html",
+        {
+            "batches": recent_batches(session),
+            "feeds": list_feeds(session),
+            "error": error,
+            "max_file_bytes": settings.max_upload_file_bytes,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/imports", response_class=HTMLResponse, name="imports")
+def imports_page(request: Request, session: SessionDep, settings: SettingsDep) -> HTMLResponse:
+    return _index(request, session, settings)
+
+
+async def _read_upload(upload: UploadFile, limit: int) -> UploadedFile:
+    name = (upload.filename or "unnamed").replace("\\", "/").lstrip("/") or "unnamed"
+    data = await upload.read(limit + 1)
+    await upload.close()
+    if len(data) > limit:
+        return UploadedFile(
+            name, None, f"The file is larger than the upload limit of {limit:,} bytes."
+        )
+    return UploadedFile(name, data)
+
+
+@router.post("/imports/upload", response_class=HTMLResponse, name="upload_files")
+async def upload_files(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+    form = await request.form(max_files=settings.max_upload_files)
+    uploads = [
+        value
+        for value in form.getlist("files")
+        if isinstance(value, UploadFile) and (value.filename or value.size)
+    ]
+    files = [await _read_upload(u, settings.max_upload_file_bytes) for u in uploads]
+    await form.close()
+    if not files:
+        return await run_in_threadpool(
+            _index, request, session, settings, error="Choose at least one file.", status_code=422
+        )
+    if all(f.error and "upload limit" in f.error for f in files):
+        return await run_in_threadpool(
+            _index,
+            request,
+            session,
+            settings,
+            error=(
+                f"Every file is larger than the upload limit of "
+                f"{settings.max_upload_file_bytes:,} bytes; nothing was imported."
+            ),
+            status_code=413,
+        )
+
+    def store() -> int:
+        label = ", ".join(f.name for f in files[:5]) + (" …" if len(files) > 5 else "")
+        batch = create_batch(session, kind=BatchKind.UPLOAD, label=label)
+        enqueue(session, add_files(session, batch, files, settings))
+        session.commit()
+        return batch.id
+
+    batch_id = await run_in_threadpool(store)
+    return RedirectResponse(f"/imports/{batch_id}", status_code=303)
+
+
+@router.post("/imports/urls", response_class=HTMLResponse, name="import_urls")
+def import_urls(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    urls: Annotated[str, Form()] = "",
+    feed: Annotated[bool, Form()] = False,
+    save: Annotated[bool, Form()] = False,
+    poll_minutes: Annotated[int, Form(ge=5, le=10_080)] = 60,
+) -> Response:
+    lines = [line.strip() for line in urls.splitlines() if line.strip()]
+    if not lines:
+        return _index(request, session, settings, error="Enter at least one URL.", status_code=422)
+    for line in lines:
+        try:
+            check_url_syntax(line)
+        except RefusedURL as exc:
+            return _index(request, session, settings, error=str(exc), status_code=422)
+        if len(line) > settings.max_url_chars:
+            return _index(
+                request,
+                session,
+                settings,
+                error=f"A URL is longer than {settings.max_url_chars:,} characters.",
+                status_code=422,
+            )
+    feed_id = None
+    if feed and save:
+        for line in lines:
+            saved = save_feed(session, line, poll_minutes=poll_minutes)
+            feed_id = saved.id
+    kind = BatchKind.FEED if feed else BatchKind.URL
+    label = ", ".join(lines[:3]) + (" …" if len(lines) > 3 else "")
+    batch = create_batch(
+        session, kind=kind, label=label, feed_id=feed_id if len(lines) == 1 else None
+    )
+    enqueue(session, add_urls(session, batch, lines, feed=feed))
+    session.commit()
+    return RedirectResponse(f"/imports/{batch.id}", status_code=303)
+
+
+@router.post("/imports/reextract", response_class=HTMLResponse, name="reextract")
+def reextract(session: SessionDep) -> Response:
+    batch = create_reextract_batch(session)
+    session.commit()
+    return RedirectResponse(f"/imports/{batch.id}", status_code=303)
+
+
+@router.get("/imports/{batch_id}", response_class=HTMLResponse, name="import_batch")
+def show_batch(request: Request, batch_id: int, session: SessionDep) -> HTMLResponse:
+    batch = get_batch_or_raise(session, batch_id)
+    progress = batch_progress(session, batch_id)
+    items = batch_items(session, batch_id)
+    return render(
+        request,
+        "imports/detail.html",
+        {
+            "batch": batch,
+            "progress": progress,
+            "failed": [i for i in items if i.status == ItemStatus.FAILED.value],
+            "stored": [i for i in items if i.article_id is not None],
+            "items": items,
+        },
+        block="status",
+    )
