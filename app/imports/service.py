@@ -510,7 +510,17 @@ def _read_feed(
         item = session.get(ImportItem, item_id, with_for_update=True)
         if item is None or item.status in FINISHED_STATUSES:
             return
+        # A page's canonical URL may differ from the feed's link: both count as stored.
         stored = set(session.scalars(select(Article.url).where(Article.url.in_(links))))
+        stored |= set(
+            session.scalars(
+                select(ImportItem.source).where(
+                    ImportItem.kind == ItemKind.URL.value,
+                    ImportItem.source.in_(links),
+                    ImportItem.status.in_([ItemStatus.DONE.value, ItemStatus.DUPLICATE.value]),
+                )
+            )
+        )
         new = [link for link in dict.fromkeys(links) if link not in stored]
         rows = [{"batch_id": claim.batch_id, "kind": "url", "source": u} for u in new]
         rows += [

@@ -69,10 +69,15 @@ def decode_text(data: bytes) -> str:
     if b"\x00" in data[:8192]:
         raise IngestError("The file is binary, not text (it contains NUL bytes).")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        pass
-    return _decode_legacy(data)
+        text = _decode_legacy(data)
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
+    if controls > max(2, len(text) // 100) or text.count("\ufffd") > len(text) // 100:
+        raise IngestError(
+            "The file is not readable text: it is neither UTF-8, UTF-16, CP1251 nor Latin-1."
+        )
+    return text
 
 
 def _decode_legacy(data: bytes) -> str:
@@ -90,11 +95,6 @@ def _decode_legacy(data: bytes) -> str:
         text = data.decode("cp1252", errors="replace")
         if "\ufffd" in text:
             text = data.decode("latin-1")
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\n\r\t\f")
-    if controls > max(2, len(text) // 100) or text.count("\ufffd") > len(text) // 100:
-        raise IngestError(
-            "The file is not readable text: it is neither UTF-8, UTF-16, CP1251 nor Latin-1."
-        )
     return text
 
 
