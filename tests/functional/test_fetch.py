@@ -135,7 +135,7 @@ def test_an_unexpected_content_type_is_refused(site: LocalSite) -> None:
 
 
 def test_loopback_is_refused_unless_the_setting_allows_it(site: LocalSite) -> None:
-    with pytest.raises(RefusedURL, match="resolves to 127.0.0.1"):
+    with pytest.raises(RefusedURL, match=r"resolves to 127\.0\.0\.1"):
         fetch(site.url("/article"), _settings(allow_private_urls=False))
     localhost = site.url("/article").replace("127.0.0.1", "localhost")
     with pytest.raises(RefusedURL, match="loopback"):

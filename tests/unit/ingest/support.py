@@ -5,6 +5,7 @@ All texts here are written for these tests.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
 import time
@@ -156,11 +157,13 @@ def zip_bytes(entries: dict[str, bytes], *, compression: int = zipfile.ZIP_DEFLA
 def zip_bomb(size: int = 60_000_000) -> bytes:
     """A small zip that unpacks to ``size`` bytes of zeros."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        with archive.open("zeros.txt", "w", force_zip64=True) as handle:
-            chunk = b"\0" * 1_000_000
-            for _ in range(size // len(chunk)):
-                handle.write(chunk)
+    with (
+        zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+        archive.open("zeros.txt", "w", force_zip64=True) as handle,
+    ):
+        chunk = b"\0" * 1_000_000
+        for _ in range(size // len(chunk)):
+            handle.write(chunk)
     return out.getvalue()
 
 
@@ -194,10 +197,9 @@ class LocalSite:
                 if handler is None:
                     send(self, 404, "text/plain", b"not found")
                     return
-                try:
+                # A client that stops reading (size caps, timeouts) closes the socket on us.
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     handler(self)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
