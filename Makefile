@@ -34,6 +34,7 @@ $(CHROMIUM):
 
 run: install
 	$(BIN)/troopwatch migrate
+	$(BIN)/troopwatch load-gazetteer
 	$(BIN)/troopwatch load-demo --if-empty
 	$(BIN)/troopwatch serve
 
