@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,
@@ -114,4 +113,5 @@ class Movement(Timestamped, Base):
     )
     source: Mapped[Source | None] = relationship(lazy="raise")
 
-    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+    # SQLAlchemy reads this mapping once at class creation; it is never mutated.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
