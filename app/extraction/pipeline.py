@@ -221,6 +221,7 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
                 resolved_dests.append(last_dest)
             else:
                 resolved_dests.append(d)
+        origins = [o for o in origins if not (o and _is_place_anaphor(o, lang))] or [""]
         for o in origins:
             for d in resolved_dests:
                 if o and d and _place_key(o, None) == _place_key(d, None):
@@ -251,8 +252,12 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
             if not _compatible(o, r):
                 continue
             same = rk == ok
-            r_partial_of_o = (not rk[0] or rk[0] == ok[0]) and (not rk[1] or rk[1] == ok[1])
-            o_partial_of_r = (not ok[0] or ok[0] == rk[0]) and (not ok[1] or ok[1] == rk[1])
+            r_partial_of_o = (not rk[0] or _same_place(rk[0], ok[0])) and (
+                not rk[1] or _same_place(rk[1], ok[1])
+            )
+            o_partial_of_r = (not ok[0] or _same_place(ok[0], rk[0])) and (
+                not ok[1] or _same_place(ok[1], rk[1])
+            )
             if same or r_partial_of_o or o_partial_of_r:
                 keep, other = (o, r) if (r_partial_of_o and not same) or same else (r, o)
                 out[i] = _fill(keep, other)
@@ -261,6 +266,16 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
         if not merged:
             out.append(r)
     return out
+
+
+def _same_place(a: str, b: str) -> bool:
+    """Same key, or one name's words contained in the other's ("buffer zone")."""
+    if a == b:
+        return True
+    if not a or not b or ":" in a or ":" in b:
+        return False
+    wa, wb = set(a.split()), set(b.split())
+    return wa <= wb or wb <= wa
 
 
 def _fill(keep: MovementRecord, other: MovementRecord) -> MovementRecord:

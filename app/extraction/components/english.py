@@ -148,7 +148,14 @@ def _place_like(head: Token, text: str) -> bool:
 
 def _place_phrases(pobj: Token) -> list[str]:
     """Surface place phrases for one prepositional object (several for coordination)."""
-    heads = [pobj, *[c for c in pobj.conjuncts if c.pos_ in ("NOUN", "PROPN", "ADV", "ADJ")]]
+    coordinated = any(t.dep_ == "cc" for t in pobj.subtree if t.i > pobj.i)
+    heads = [pobj]
+    if coordinated:
+        heads += [
+            c
+            for c in pobj.conjuncts
+            if c.pos_ in ("NOUN", "PROPN", "ADV", "ADJ") and c.ent_type_ not in ("ORG", "PERSON")
+        ]
     out: list[str] = []
     for head in heads:
         low = _lower(head)
@@ -257,12 +264,26 @@ def _collect_places(frame_head: Token, arg_nouns: list[Token]) -> tuple[list[str
                         dests = _place_phrases(_pobj(p)) or dests
                         final = bool(dests)
                 continue
+            if holder is not frame_head and (
+                _lower(obj) in lx.EN_FORCE_NOUNS or obj.ent_type_ in ("ORG", "PERSON")
+            ):
+                continue
             phrases = _place_phrases(obj)
             (origins if role == "origin" else dests).extend(phrases)
     for c in frame_head.children:
         if c.dep_ in ("advmod", "npadvmod") and (_lower(c) in lx.EN_COMPASS or _lower(c) == "there"):
             dests.append(c.text)
     return _dedupe(origins), _dedupe(dests), final
+
+
+def _dedupe_tokens(items: list[Token]) -> list[Token]:
+    seen: set[int] = set()
+    out = []
+    for t in items:
+        if t.i not in seen:
+            seen.add(t.i)
+            out.append(t)
+    return out
 
 
 def _dedupe(items: list[str]) -> list[str]:
@@ -319,7 +340,7 @@ def _is_force(tok: Token, sent_text: str) -> bool:
     if any(w in lx.EN_CIVILIAN_NOUNS for w in text.split()):
         return False
     if low in lx.EN_WEAK_FORCE_NOUNS or head.lemma_.lower() in lx.EN_WEAK_FORCE_NOUNS:
-        return bool(lx.EN_MILITARY_CUES.search(text)) or any(
+        return bool(lx.EN_MILITARY_CUES.search(sent_text)) or any(
             t.ent_type_ in ("NORP", "GPE", "ORG") for t in tok.subtree
         )
     if low in lx.EN_FORCE_NOUNS or head.lemma_.lower() in lx.EN_FORCE_NOUNS:
@@ -517,7 +538,11 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         else:
             unit_tok = subj
         arg_nouns = [t for t in (unit_tok, dobj) if t is not None]
-    origins, dests, final = _collect_places(tok, arg_nouns)
+    arg_nouns = _dedupe_tokens(
+        [n for a in arg_nouns for n in _np_tokens(a, with_conj=True, place=False) if n.pos_ in ("NOUN", "PROPN")]
+    )
+    holders = [tok.head] if is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _SUPPORT_VERBS else []
+    origins, dests, final = _collect_places(tok, arg_nouns + holders)
     if not is_noun:
         dobj = _child(tok, "dobj")
         if dobj is not None and lemma in lx.EN_OBJECT_IS_ORIGIN:
@@ -556,7 +581,7 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         return None
     # where the unit was before: "X, which had been holding positions in Y, were moved to Z"
     if not origins and unit_tok is not None:
-        for c in unit_tok.children:
+        for c in [c for n in _np_tokens(unit_tok, with_conj=False, place=False) for c in n.children]:
             if c.dep_ == "relcl":
                 for p in c.subtree:
                     if p.dep_ == "prep" and _lower(p) in ("in", "on", "at") and _pobj(p) is not None:

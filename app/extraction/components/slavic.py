@@ -105,8 +105,7 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
                 while k < end and toks[k].p.pos in ("ADJF", "NOUN") and "ablt" in toks[k].p.cases:
                     k += 1
                 if k > j + 1:
-                    j = k
-                    continue
+                    return k
             break
         if low in ("і", "й", "та", "и", "або", "или", "а", "також", "также"):
             break
@@ -118,7 +117,9 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
             # after the head only genitive modifiers or capitalised names continue the phrase
             if not allow_gen:
                 break
-            if "gent" in t.p.cases or t.text[:1].isupper() or t.text[:1].isdigit():
+            if ("gent" in t.p.cases and t.low not in _QUANT_WORDS) or (
+                t.text[:1].isupper() and t.p.lemma not in lx.SL_FORCE_LEMMAS
+            ):
                 j += 1
                 continue
             break
@@ -193,26 +194,44 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
         elif low in lx.SL_ORIGIN_PREPS:
             role = "origin"
         elif low in lx.SL_DEST_PREPS:
-            need = lx.SL_DEST_PREPS[low]
-            if start < hi:
-                # skip a leading adverb "на більш вигідні рубежі"
-                k = start + 1 if toks[start].p.pos == "ADVB" and start + 1 < hi else start
-                if need in toks[k].p.cases or (need == "accs" and "nomn" in toks[k].p.cases and toks[k].p.pos == "ADJF"):
-                    role = "dest"
-                    if need == "accs" and "loct" in toks[k].p.cases and "accs" not in toks[k].p.cases:
-                        role = None
-        if role is None:
+            role = "dest"
+        if role is None or start >= hi:
             i += 1
             continue
+        k = start + 1 if toks[start].p.pos == "ADVB" and start + 1 < hi else start
         end = _np(toks, start, hi)
-        if end > start and _place_ok(toks, start, end):
+        head = next((x for x in toks[k:end] if x.p.pos == "NOUN" or x.text[:1].isupper()), toks[k])
+        cases = head.p.cases
+        if (low, nxt) in lx.SL_TOWARD:
+            pass
+        elif role == "origin":
+            if cases and "gent" not in cases:
+                role = None
+        else:
+            need = lx.SL_DEST_PREPS[low]
+            if cases and need not in cases and not (need == "accs" and "nomn" in cases):
+                role = None
+        # later phrases of one role only count when coordinated ("з X та з Y")
+        prev = toks[i - 1].low if i > 0 else ""
+        listed = origins if role == "origin" else dests
+        if role is not None and listed and prev not in ("і", "й", "та", "и", "також", "также", ","):
+            role = None
+        if role is None or end <= start:
+            i += 1
+            continue
+        only_adj = all(x.p.pos in ("ADJF", "ADVB", "PRTF") for x in toks[k:end])
+        ok = _place_ok(toks, start, end) or (only_adj and role == "dest" and bool(origins))
+        if ok:
             phrase = _phrase(toks, start, end, text, base)
-            head_lemma = toks[start].p.lemma
-            # "з аеродрому X на північному сході" keeps only the named part
-            if role == "origin" and head_lemma in lx.SL_GENERIC_PLACE_HEADS and end < hi:
-                pass
+            if toks[k].p.lemma in lx.SL_GENERIC_PLACE_HEADS:
+                inner = _inner_places(toks, end, hi, text, base)
+                if inner:
+                    (origins if role == "origin" else dests).extend(inner[0])
+                    used.update(range(i, inner[1]))
+                    i = inner[1]
+                    continue
             if phrase:
-                (origins if role == "origin" else dests).append(phrase)
+                listed.append(phrase)
                 used.update(range(i, end))
         i = max(end, i + 1)
     # accusative object of leave-verbs is the origin: "залишили Суджу"
@@ -223,6 +242,12 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
                 continue
             if t.p.pos in ("NOUN", "ADJF", "") and ("accs" in t.p.cases or t.text[:1].isupper()):
                 end = _np(toks, j, hi, allow_gen=True)
+                if t.p.lemma in lx.SL_GENERIC_PLACE_HEADS:
+                    inner = _inner_places(toks, end, hi, text, base)
+                    if inner:
+                        origins[:0] = inner[0]
+                        used.update(range(j, inner[1]))
+                    break
                 if _place_ok(toks, j, end):
                     origins.insert(0, _phrase(toks, j, end, text, base))
                     used.update(range(j, end))
@@ -232,10 +257,33 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
     return origins, dests, used
 
 
+def _inner_places(toks: list[Tok], i: int, hi: int, text: str, base: int) -> tuple[list[str], int] | None:
+    """"об'єкти в центрі та на північному сході Сирії" -> ["центрі Сирії", "північному сході Сирії"]."""
+    phrases: list[tuple[int, int]] = []
+    while i < hi and toks[i].low in ("в", "у", "на"):
+        end = _np(toks, i + 1, hi)
+        if end <= i + 1:
+            break
+        phrases.append((i + 1, end))
+        i = end
+        if i < hi and toks[i].low in ("і", "й", "та", "и") and i + 1 < hi and toks[i + 1].low in ("в", "у", "на"):
+            i += 1
+    if not phrases:
+        return None
+    out = [_phrase(toks, a, b, text, base) for a, b in phrases]
+    # a trailing genitive ("Сирії") belongs to every coordinated phrase
+    a, b = phrases[-1]
+    tail = [x for x in range(a + 1, b) if "gent" in toks[x].p.cases and toks[x].text[:1].isupper()]
+    if tail:
+        gen = _phrase(toks, tail[0], b, text, base)
+        out = [o if o.endswith(gen) else f"{o} {gen}" for o in out]
+    return out, i
+
+
 def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: str,
           base: int, nominal: bool) -> tuple[str | None, bool]:  # fmt: skip
     """First force noun phrase of the clause; for nominalisations the genitive after it."""
-    order = list(range(verb + 1, hi)) if nominal else [*range(verb + 1, hi), *range(lo, verb)]
+    order = list(range(verb + 1, hi)) if nominal else [*range(lo, verb), *range(verb + 1, hi)]
     for j in order:
         if j in used:
             continue
@@ -254,7 +302,7 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
             toks[a - 1].p.pos in ("ADJF", "NUMR", "PRTF") or toks[a - 1].low in _QUANT_WORDS
             or toks[a - 1].text[:1].isdigit() or toks[a - 1].p.lemma in _UNIT_HEAD_EXTRA
             or toks[a - 1].text in ("-",)
-        ):  # fmt: skip
+        ) and toks[a - 1].p.lemma not in lx.SL_CLAUSE_BREAKS:  # fmt: skip
             a -= 1
         b = _np(toks, j, hi)
         while b > j + 1 and (b - 1) in used:
@@ -268,7 +316,7 @@ def _status(toks: list[Tok], lo: int, verb: int, hi: int) -> str:
     if any(t.low in lx.SL_NEGATIONS for t in window):
         return "denied"
     v = toks[verb]
-    if v.p.future:
+    if v.p.future and not v.p.present:
         return "planned"
     before = toks[max(lo, verb - 4) : verb]
     if any(t.p.lemma in lx.SL_PLAN_CUES or t.low in lx.SL_PLAN_CUES for t in before):
