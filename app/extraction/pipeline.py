@@ -224,7 +224,7 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
         origins = [o for o in origins if not (o and _is_place_anaphor(o, lang))] or [""]
         for o in origins:
             for d in resolved_dests:
-                if o and d and _place_key(o, None) == _place_key(d, None):
+                if (o and d and _place_key(o, None) == _place_key(d, None)) or not (o or d):
                     continue
                 c = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
                 c.extra = dict(m.extra)
@@ -237,18 +237,29 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
     return out
 
 
+_UNIT_STOP = {"the", "some", "of", "its", "their", "part", "частину", "частина", "часть", "частью"}
+
+
 def _compatible(a: MovementRecord, b: MovementRecord) -> bool:
-    return a.status == b.status
+    """Two records may describe one movement: same status (headlines excepted), related units."""
+    headline = a.evidence_start == 0 or b.evidence_start == 0
+    if a.status != b.status and not headline:
+        return False
+    if headline or not a.unit or not b.unit:
+        return True
+    wa = {w[:5] for w in re.findall(r"\w+", a.unit.lower()) if w not in _UNIT_STOP}
+    wb = {w[:5] for w in re.findall(r"\w+", b.unit.lower()) if w not in _UNIT_STOP}
+    return bool(wa & wb)
 
 
 def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
     """Headline and body mentions of one movement collapse into the most complete record."""
     out: list[MovementRecord] = []
     for r in records:
-        rk = (_place_key(r.origin, r.origin_place), _place_key(r.destination, r.destination_place))
+        rk = (_place_key(r.origin, None), _place_key(r.destination, None))
         merged = False
         for i, o in enumerate(out):
-            ok = (_place_key(o.origin, o.origin_place), _place_key(o.destination, o.destination_place))
+            ok = (_place_key(o.origin, None), _place_key(o.destination, None))
             if not _compatible(o, r):
                 continue
             same = rk == ok
@@ -259,7 +270,11 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
                 not ok[1] or _same_place(ok[1], rk[1])
             )
             if same or r_partial_of_o or o_partial_of_r:
-                keep, other = (o, r) if (r_partial_of_o and not same) or same else (r, o)
+                if same:
+                    # prefer the body sentence over the headline, then the fuller record
+                    keep, other = (r, o) if o.evidence_start == 0 and r.evidence_start > 0 else (o, r)
+                else:
+                    keep, other = (o, r) if r_partial_of_o else (r, o)
                 out[i] = _fill(keep, other)
                 merged = True
                 break
@@ -272,9 +287,10 @@ def _same_place(a: str, b: str) -> bool:
     """Same key, or one name's words contained in the other's ("buffer zone")."""
     if a == b:
         return True
-    if not a or not b or ":" in a or ":" in b:
+    if not a or not b:
         return False
-    wa, wb = set(a.split()), set(b.split())
+    # five-letter prefixes let inflected Cyrillic forms meet ("Курскую"/"Курской")
+    wa, wb = {w[:5] for w in a.split()}, {w[:5] for w in b.split()}
     return wa <= wb or wb <= wa
 
 

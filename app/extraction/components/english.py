@@ -154,7 +154,7 @@ def _place_phrases(pobj: Token) -> list[str]:
         heads += [
             c
             for c in pobj.conjuncts
-            if c.pos_ in ("NOUN", "PROPN", "ADV", "ADJ") and c.ent_type_ not in ("ORG", "PERSON")
+            if c.pos_ in ("NOUN", "PROPN", "ADV", "ADJ")
         ]
     out: list[str] = []
     for head in heads:

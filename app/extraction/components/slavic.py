@@ -56,7 +56,22 @@ def _tokenizer(lang: str) -> Any:
 
 def _tokens(text: str, lang: str) -> list[Tok]:
     doc = _tokenizer(lang).make_doc(text)
-    return [Tok(t.text, t.idx, parse(t.text, lang)) for t in doc]
+    out: list[Tok] = []
+    i = 0
+    while i < len(doc):
+        t = doc[i]
+        # "северо-востоке", "десантно-штурмової": one word, inflected on its last part
+        if (
+            i + 2 < len(doc) and doc[i + 1].text == "-" and not t.whitespace_
+            and not doc[i + 1].whitespace_ and t.is_alpha and doc[i + 2].is_alpha
+        ):  # fmt: skip
+            last = doc[i + 2]
+            out.append(Tok(text[t.idx : last.idx + len(last.text)], t.idx, parse(last.text, lang)))
+            i += 3
+            continue
+        out.append(Tok(t.text, t.idx, parse(t.text, lang)))
+        i += 1
+    return out
 
 
 def _verb_lemma(t: Tok) -> str:
@@ -110,7 +125,7 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
         if low in ("і", "й", "та", "и", "або", "или", "а", "також", "также"):
             break
         pos = t.p.pos
-        if pos in ("VERB", "INFN", "GRND", "PRED", "CONJ", "PRCL", "ADVB") and low not in ("більш", "более"):
+        if pos in ("VERB", "INFN", "GRND", "PRED", "CONJ", "PRCL", "ADVB", "PRTS") and low not in ("більш", "более"):
             if not (t.text[:1].isupper() and pos not in ("CONJ", "PRCL")):
                 break
         if seen_noun:
@@ -147,6 +162,8 @@ def _clause_bounds(toks: list[Tok], k: int) -> tuple[int, int]:
         if t.text in (";", ":") or (t.text in (",", "—") and hi + 1 < len(toks) and (toks[hi + 1].low in lx.SL_CLAUSE_BREAKS or toks[hi + 1].p.lemma in lx.SL_CLAUSE_BREAKS)):
             break
         if t.text in _QUOTES_CLOSE and hi > k + 1:
+            break
+        if t.text == "," and hi + 1 < len(toks) and _SAY_WORD.fullmatch(toks[hi + 1].text.lower()):
             break
         hi += 1
     return lo, hi
@@ -211,10 +228,21 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             need = lx.SL_DEST_PREPS[low]
             if cases and need not in cases and not (need == "accs" and "nomn" in cases):
                 role = None
+        # "з авіабази X в провінції Y": an acc/loc-ambiguous phrase right after an origin
+        # says where the origin is, not where the unit goes
+        back = i - 1
+        if back >= 0 and toks[back].text == ")":
+            while back > 0 and toks[back].text != "(":
+                back -= 1
+            back -= 1
+        if role == "dest" and low in ("в", "у", "на") and "loct" in cases and back in used and (low, nxt) not in lx.SL_TOWARD:
+            role = None
+        if role == "dest" and (low, nxt) in lx.SL_TOWARD:
+            dests.clear()
         # later phrases of one role only count when coordinated ("з X та з Y")
         prev = toks[i - 1].low if i > 0 else ""
         listed = origins if role == "origin" else dests
-        if role is not None and listed and prev not in ("і", "й", "та", "и", "також", "также", ","):
+        if role is not None and listed and prev not in ("і", "й", "та", "и", "також", "также", ",") and (low, nxt) not in lx.SL_TOWARD:
             role = None
         if role is None or end <= start:
             i += 1
@@ -335,13 +363,20 @@ _ACCORDING = re.compile(
     r"як повідоми\w*|как сообщи\w*)\s+(?P<src>[^,.;:]{2,120})"
 )
 _CITING = re.compile(r"(?i)(?:з посиланням на|со ссылкой на)\s+(?P<src>[^,.;:]{2,120}?)(?=\s+(?:повідоми|сообщи|заяви|пише|пишет|написа)\w*|[,.;:]|$)")
+_PUBLISHED_BY = re.compile(
+    r"(?i)(?:яку|який|яке|які|которую|который|которое|которые)\s+(?:[\w’'-]+\s+){0,3}?"
+    r"(?:оприлюдни\w*|опублікува\w*|опубликова\w*|показа\w*|представи\w*|поширив\w*)\s+"
+    r"(?P<src>[^,.;]{2,120})"
+)
 _THIS_SAID = re.compile(
     r"(?i)^(?:про це|об этом|це|это)\b[^.]{0,120}?\b(?P<verb>\w+)\s+(?P<src>[^.]{2,160})"
 )
-_INTRO_SAID = re.compile(
-    r"^(?P<src>[^,;:«»\"]{2,160}?)\s+(?:\w+\s+){0,6}?(?P<verb>заяви\w*|повідоми\w*|сказа\w*|"
-    r"розпові\w*|зазначи\w*|написа\w*|пише|пишуть|сообщи\w*|рассказа\w*|отмети\w*|пишет|"
-    r"утвержда\w*|стверджу\w*|підтверди\w*|подтверди\w*|передає|передает)\b"
+_SAY_WORD = re.compile(
+    r"(?<![\w])(?:заяви\w*|заявля\w*|повідоми\w*|повідомля\w*|сказа\w*|розпові\w*|зазначи\w*|"
+    r"зазнача\w*|наголоси\w*|написа\w*|пише|пишуть|сообщи\w*|сообща\w*|рассказа\w*|отмети\w*|"
+    r"пишет|пишут|утвержда\w*|стверджу\w*|підтверди\w*|подтверди\w*|передає|передает|"
+    r"оприлюдни\w*|опубликова\w*|опублікува\w*|показа\w*|вважа\w*|считает|считают|"
+    r"попереди\w*|предупреди\w*|звинувати\w*|обвини\w*)(?![\w])"
 )
 _INVERTED = re.compile(
     r"(?:,\s*|\s)(?:—\s*)?(?:заяви\w*|повідоми\w*|сказа\w*|розпові\w*|сообщаю\w*|сообщи\w*|"
@@ -359,13 +394,29 @@ _TIME_WORDS = re.compile(
 _STRIP_LEAD = re.compile(r"(?i)^(?:також|также|раніше|ранее)\s+")
 
 
+_CUT_SOURCE = re.compile(
+    r"(?i)\s(?:в|у|на|під час|во время|после|після|за)\s+(?:інтерв|интерв|ефір|эфир|брифінг|брифинг|"
+    r"пятниц|п'ятниц|п’ятниц|понеділ|понедель|вівтор|вторник|сред|серед|четвер|суббот|субот|"
+    r"неділ|воскрес|telegram|телеграм|сообщени|повідомленн|заяв|ход|розмов|разговор|коментар|"
+    r"комментар|сво|звернен|обращ|минул|прошл|ніч|ноч)"
+)
+_DROP_WORDS = re.compile(
+    r"(?i)(?<![\w])(?:раніше|ранее|також|также|вчера|учора|вчора|сьогодні|сегодня|нібито|якобы|"
+    r"напередодні|накануне|водночас|тим часом|тем временем|кроме того|крім того|зокрема|в частности)(?![\w])"
+)
+
+
 def _clean_source(src: str) -> str:
-    src = _TIME_WORDS.sub("", src.strip())
-    src = re.split(r"\s+(?:в|у|на|під|после|після|во время)\s+(?:інтерв|интерв|ефір|эфир|ході|ходе|четвер|пятниц|п'ятниц|середу|среду|неділ|воскрес|суботу|субботу|понеділ|понедель|вівтор|вторник)", src)[0]
-    return _STRIP_LEAD.sub("", src).strip(" ,—–-«»\"")
+    src = _CUT_SOURCE.split(src.strip())[0]
+    src = _DROP_WORDS.sub(" ", src)
+    return " ".join(src.split()).strip(" ,—–-")
 
 
-def sentence_attribution(text: str) -> tuple[str | None, str | None]:
+def _has_move_word(text: str, lang: str) -> bool:
+    return any(_is_move(t) == "verb" for t in _tokens(text, lang))
+
+
+def sentence_attribution(text: str, lang: str = "uk") -> tuple[str | None, str | None]:
     """(source, outlet) stated in a Ukrainian or Russian sentence."""
     source = outlet = None
     m = _CITING.search(text)
@@ -380,9 +431,12 @@ def sentence_attribution(text: str) -> tuple[str | None, str | None]:
         if m:
             source = m.group("src").strip()
     if source is None:
-        m = _INTRO_SAID.search(text)
-        if m and len(m.group("src").split()) <= 14:
-            source = _clean_source(m.group("src"))
+        m = _SAY_WORD.search(text)
+        if m and m.start() > 0:
+            pre = text[: m.start()].rsplit(",", 1)[-1]
+            pre = _clean_source(pre)
+            if pre and len(pre.split()) <= 14 and not _has_move_word(pre, lang):
+                source = pre
     if source is None:
         m = _INVERTED.search(text)
         if m:
@@ -401,7 +455,12 @@ def this_said(text: str) -> tuple[str | None, str | None]:
     m = _THIS_SAID.match(text.strip())
     if not m:
         return None, None
-    src = _clean_source(m.group("src"))
+    say = _SAY_WORD.search(text)
+    src = _clean_source(text[say.end() :] if say else m.group("src"))
+    src = re.split(r"[.;]", src)[0]
+    rel = _PUBLISHED_BY.search(text)
+    if rel:
+        src = _clean_source(rel.group("src"))
     src = re.split(r",\s*(?:передає|передает|пише|пишет)", src)[0].strip()
     outlet = None
     o = _OUTLET_CUE.search(text)
@@ -427,7 +486,7 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
         toks = _tokens(sent.text, lang)
         base = sent.start
         text = sent.text
-        sent_source, sent_outlet = sentence_attribution(text)
+        sent_source, sent_outlet = sentence_attribution(text, lang)
         moves = [(k, kind) for k, t in enumerate(toks) if (kind := _is_move(t)) is not None]
         clause_ids: dict[tuple[int, int], int] = {}
         for n, (k, kind) in enumerate(moves):
