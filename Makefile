@@ -67,6 +67,7 @@ eval-heldout: install
 
 bench: install
 	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor .pytest_cache .mypy_cache .ruff_cache

@@ -39,18 +39,47 @@ from app.settings import Settings  # noqa: E402
 from tests.database import recreate_database  # noqa: E402
 
 UNITS = [
-    "the 20th combined arms army", "the 155th naval infantry brigade", "two motorised rifle "
-    "battalions", "a tank regiment", "the 76th air assault division", "several artillery "
-    "batteries", "the 3rd army corps", "reserve units", "a marine brigade", "about 2,000 troops",
+    "the 20th combined arms army",
+    "the 155th naval infantry brigade",
+    "two motorised rifle battalions",
+    "a tank regiment",
+    "the 76th air assault division",
+    "several artillery batteries",
+    "the 3rd army corps",
+    "reserve units",
+    "a marine brigade",
+    "about 2,000 troops",
 ]
 PLACES = [
-    "Belgorod", "Kursk", "Bryansk", "Pskov", "Rostov", "Voronezh", "Kherson", "Zaporizhzhia",
-    "Pokrovsk", "Kupiansk", "Donetsk", "Luhansk", "Crimea", "Novorossiysk", "Kaliningrad",
-    "Minsk", "Gomel", "Brest", "Orsha", "Melitopol",
+    "Belgorod",
+    "Kursk",
+    "Bryansk",
+    "Pskov",
+    "Rostov",
+    "Voronezh",
+    "Kherson",
+    "Zaporizhzhia",
+    "Pokrovsk",
+    "Kupiansk",
+    "Donetsk",
+    "Luhansk",
+    "Crimea",
+    "Novorossiysk",
+    "Kaliningrad",
+    "Minsk",
+    "Gomel",
+    "Brest",
+    "Orsha",
+    "Melitopol",
 ]
 SOURCES = [
-    "the General Staff", "a regional governor", "military intelligence", "the defence ministry",
-    "a spokesman for the southern command", "local residents", "satellite imagery analysts",
+    "the General Staff",
+    "a regional governor",
+    "military intelligence",
+    "the defence ministry",
+    "a spokesman for the southern command",
+    "local residents",
+    "satellite imagery analysts",
 ]
 OPENERS = [
     "{u} moved from {a} to {b}, {s} said on {d}.",
@@ -80,8 +109,13 @@ def article(rng: random.Random, n: int) -> str:
     def fill(template: str) -> str:
         a, b = rng.sample(PLACES, 2)
         return template.format(
-            u=rng.choice(UNITS), a=a, b=b, s=rng.choice(SOURCES), d=rng.choice(DAYS),
-            n=rng.randint(2, 90), y=rng.randint(2014, 2025),
+            u=rng.choice(UNITS),
+            a=a,
+            b=b,
+            s=rng.choice(SOURCES),
+            d=rng.choice(DAYS),
+            n=rng.randint(2, 90),
+            y=rng.randint(2014, 2025),
         )
 
     title = f"Report {n}: " + fill("{u} near {b}")
@@ -122,8 +156,10 @@ def main() -> int:
         factory = sessionmaker(bind=engine)
         try:
             # Warm up: the first extraction in each worker loads the language models.
-            warm = [UploadedFile(f"warm-{i}.txt", article(rng, 10_000 + i).encode())
-                    for i in range(args.workers * 2)]
+            warm = [
+                UploadedFile(f"warm-{i}.txt", article(rng, 10_000 + i).encode())
+                for i in range(args.workers * 2)
+            ]
             with factory() as session:
                 batch = create_batch(session, kind=BatchKind.CLI, label="warm-up")
                 enqueue(session, add_files(session, batch, warm, settings))

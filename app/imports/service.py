@@ -201,7 +201,12 @@ def create_reextract_batch(
     session: Session, *, article_ids: Sequence[int] | None = None, user_id: int | None = None
 ) -> ImportBatch:
     """A batch with one item per article to run the current extractor over again."""
-    stmt = select(Article.id).where(Article.deleted_at.is_(None)).order_by(Article.id)
+    # Near-duplicates keep no records of their own: their report is counted on the original.
+    stmt = (
+        select(Article.id)
+        .where(Article.deleted_at.is_(None), Article.near_duplicate_of_id.is_(None))
+        .order_by(Article.id)
+    )
     if article_ids is not None:
         stmt = stmt.where(Article.id.in_(article_ids))
     ids = list(session.scalars(stmt))

@@ -58,8 +58,12 @@ def site() -> Iterator[LocalSite]:
             for _ in range(2 * 1024**3 // len(chunk)):
                 request.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
 
+        def echo_host(request: BaseHTTPRequestHandler) -> None:
+            send(request, 200, "text/plain", (request.headers.get("Host") or "").encode())
+
         site.routes.update(
             {
+                "/echo-host": echo_host,
                 "/slow": slow,
                 "/loop": loop,
                 "/hop": hop,
@@ -140,3 +144,13 @@ def test_loopback_is_refused_unless_the_setting_allows_it(site: LocalSite) -> No
     localhost = site.url("/article").replace("127.0.0.1", "localhost")
     with pytest.raises(RefusedURL, match="loopback"):
         fetch(localhost, _settings(allow_private_urls=False))
+
+
+def test_the_checked_address_is_the_one_connected_to_with_the_host_name_kept(
+    site: LocalSite,
+) -> None:
+    url = site.url("/echo-host").replace("127.0.0.1", "localhost")
+    fetched = fetch(url, _settings())
+    port = url.split(":")[2].split("/")[0]
+    assert fetched.body == f"localhost:{port}".encode()
+    assert fetched.url == url

@@ -126,19 +126,20 @@ def test_the_reextract_job_runs_the_current_extractor_and_keeps_analyst_records(
     confirmed = make_movement(session, article, unit_text="kept as is", review_status="confirmed")
     stale = make_movement(session, article, unit_text="stale machine guess")
     session.commit()
+    confirmed_id, stale_id, article_id = confirmed.id, stale.id, article.id
     response = client.post("/imports/reextract", follow_redirects=False)
     assert response.status_code == 303
     batch_id = int(response.headers["location"].rsplit("/", 1)[1])
     items = list(session.scalars(select(ImportItem).where(ImportItem.batch_id == batch_id)))
-    assert [i.article_id for i in items] == [article.id]
+    assert [i.article_id for i in items] == [article_id]
     process_item(session_factory, items[0].id, settings, last_attempt=True)
 
     session.expire_all()
     assert session.get(ImportItem, items[0].id).status == "done"  # type: ignore[union-attr]
     rows = {
-        m.id: m for m in session.scalars(select(Movement).where(Movement.article_id == article.id))
+        m.id: m for m in session.scalars(select(Movement).where(Movement.article_id == article_id))
     }
-    assert rows[confirmed.id].unit_text == "kept as is"
-    assert stale.id not in rows
-    refreshed = session.get(type(article), article.id)
+    assert rows[confirmed_id].unit_text == "kept as is"
+    assert stale_id not in rows
+    refreshed = session.get(type(article), article_id)
     assert refreshed is not None and refreshed.extractor_version == EXTRACTOR_VERSION

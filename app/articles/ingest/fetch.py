@@ -51,8 +51,9 @@ def _is_public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def guard_host(url: str, *, allow_private: bool) -> None:
-    """Refuse URLs whose host resolves to any non-public address (checked after DNS)."""
+def guard_host(url: str, *, allow_private: bool) -> str:
+    """Resolve the URL's host and return the address to connect to; refuse the URL when any
+    address it resolves to is private, loopback, link-local or reserved."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -60,15 +61,26 @@ def guard_host(url: str, *, allow_private: bool) -> None:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise IngestError(f"The host {host!r} cannot be resolved: {exc}") from exc
-    if allow_private:
-        return
-    for info in infos:
-        address = str(info[4][0])
-        if not _is_public(address):
-            raise RefusedURL(
-                f"Refused: {host} resolves to {address}, a private, loopback, link-local or "
-                "reserved address (set TROOPWATCH_ALLOW_PRIVATE_URLS to allow it)."
-            )
+    addresses = [str(info[4][0]) for info in infos]
+    if not allow_private:
+        for address in addresses:
+            if not _is_public(address):
+                raise RefusedURL(
+                    f"Refused: {host} resolves to {address}, a private, loopback, link-local "
+                    "or reserved address (set TROOPWATCH_ALLOW_PRIVATE_URLS to allow it)."
+                )
+    return addresses[0]
+
+
+def _pinned(url: str, address: str) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL with its host replaced by the checked address, so that a second DNS answer
+    (DNS rebinding) cannot send the request elsewhere; Host and TLS name stay the host's."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal if parts.port is None else f"{literal}:{parts.port}"
+    host_header = host if parts.port is None else f"{host}:{parts.port}"
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, {"sni_hostname": host}
 
 
 def fetch(
@@ -90,9 +102,12 @@ def fetch(
         timeout=timeout, follow_redirects=False, headers=headers, transport=transport
     ) as client:
         for _hop in range(settings.fetch_max_redirects + 1):
-            guard_host(current, allow_private=settings.allow_private_urls)
+            address = guard_host(current, allow_private=settings.allow_private_urls)
+            target, host_header, extensions = _pinned(current, address)
             try:
-                with client.stream("GET", current) as response:
+                with client.stream(
+                    "GET", target, headers=host_header, extensions=extensions
+                ) as response:
                     if response.is_redirect:
                         location = response.headers.get("location")
                         if not location:

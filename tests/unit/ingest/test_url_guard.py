@@ -1,6 +1,12 @@
 import pytest
 
-from app.articles.ingest.fetch import RefusedURL, _is_public, check_url_syntax, guard_host
+from app.articles.ingest.fetch import (
+    RefusedURL,
+    _is_public,
+    _pinned,
+    check_url_syntax,
+    guard_host,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +54,29 @@ def test_the_setting_allows_private_hosts() -> None:
 def test_only_http_urls_are_fetched(url: str) -> None:
     with pytest.raises(RefusedURL, match="Only http"):
         check_url_syntax(url)
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "target", "host"),
+    [
+        (
+            "https://news.example/a?b=1",
+            "93.184.216.34",
+            "https://93.184.216.34/a?b=1",
+            "news.example",
+        ),
+        (
+            "http://news.example:8080/x",
+            "2606:2800::1",
+            "http://[2606:2800::1]:8080/x",
+            "news.example:8080",
+        ),
+    ],
+)
+def test_requests_are_pinned_to_the_checked_address(
+    url: str, address: str, target: str, host: str
+) -> None:
+    pinned, headers, extensions = _pinned(url, address)
+    assert pinned == target
+    assert headers == {"Host": host}
+    assert extensions == {"sni_hostname": "news.example"}
