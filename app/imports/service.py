@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 
@@ -361,8 +361,8 @@ def process_item(
         elif claim.kind == ItemKind.FEED.value:
             _read_feed(session_factory, item_id, claim, settings)
         else:
-            document = _document(claim, settings)
-            _store(session_factory, item_id, claim, document, settings)
+            document, raw = _document(claim, settings)
+            _store(session_factory, item_id, claim, document, raw, settings)
     except TransientIngestError as exc:
         _give_up_or_retry(session_factory, item_id, str(exc), last_attempt=last_attempt)
     except IngestError as exc:
@@ -396,23 +396,20 @@ def _give_up_or_retry(
         raise TransientIngestError(reason)
 
 
-def _document(claim: _Claim, settings: Settings) -> Document:
+def _document(claim: _Claim, settings: Settings) -> tuple[Document, bytes]:
+    """The parsed document and the original bytes (kept on the article)."""
     if claim.kind == ItemKind.URL.value:
         fetched = fetch(claim.source, settings)
         if fetched.content_type in HTML_TYPES:
             document = parse_html(fetched.body, url=fetched.url)
         else:
             document = parse_plain(fetched.body)
-        return document if document.url else _with_url(document, fetched.url)
+        if not document.url:
+            document = replace(document, url=fetched.url)
+        return document, fetched.body
     if claim.payload is None:
         raise IngestError("The uploaded bytes are gone; upload the file again.")
-    return parse_file(claim.source, claim.payload)
-
-
-def _with_url(document: Document, url: str) -> Document:
-    from dataclasses import replace
-
-    return replace(document, url=url)
+    return parse_file(claim.source, claim.payload), claim.payload
 
 
 def _article_in(document: Document, claim: _Claim, settings: Settings) -> ArticleIn:
@@ -436,6 +433,7 @@ def _store(
     item_id: int,
     claim: _Claim,
     document: Document,
+    raw: bytes,
     settings: Settings,
 ) -> None:
     article_in = _article_in(document, claim, settings)
@@ -444,14 +442,13 @@ def _store(
             item = session.get(ImportItem, item_id, with_for_update=True)
             if item is None or item.status in FINISHED_STATUSES:
                 return
-            raw = claim.payload
             try:
                 created = create_article(
                     session,
                     article_in=article_in,
                     settings=settings,
                     raw=raw,
-                    raw_content_type=document.content_type if raw is not None else None,
+                    raw_content_type=document.content_type,
                 )
             except ArticleError as exc:
                 session.rollback()

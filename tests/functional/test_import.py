@@ -309,6 +309,7 @@ def test_urls_are_fetched_and_bad_ones_reported(
     items = _items(session, batch_id)
     assert items[urls[0]].status == "done"
     assert _article(session, items[urls[0]]).outlet == "Borderline News"
+    assert _article(session, items[urls[0]]).raw == ARTICLE_HTML.encode()
     assert "answered 500" in (items[urls[1]].reason or "")
     assert "answered 404" in (items[urls[2]].reason or "")
 
