@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -161,6 +162,15 @@ def show_batch(request: Request, batch_id: int, session: SessionDep) -> HTMLResp
     batch = get_batch_or_raise(session, batch_id)
     progress = batch_progress(session, batch_id)
     items = batch_items(session, batch_id)
+    waiting = datetime.now(UTC) - batch.created_at
+    # Nothing started after a while: most likely no worker is running at all.
+    no_worker = (
+        not progress.complete
+        and progress.running == 0
+        and progress.queued == progress.total - progress.finished
+        and waiting > timedelta(seconds=30)
+        and not any(i.attempts for i in items)
+    )
     return render(
         request,
         "imports/detail.html",
@@ -170,6 +180,7 @@ def show_batch(request: Request, batch_id: int, session: SessionDep) -> HTMLResp
             "failed": [i for i in items if i.status == ItemStatus.FAILED.value],
             "stored": [i for i in items if i.article_id is not None],
             "items": items,
+            "no_worker": no_worker,
         },
         block="status",
     )

@@ -425,3 +425,16 @@ def test_the_import_page_lists_recent_batches(client: TestClient) -> None:
 
 def test_batches_cascade_and_counts_are_consistent(session: Session) -> None:
     assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+
+
+def test_a_batch_nobody_picks_up_says_that_a_worker_may_be_missing(
+    client: TestClient, session: Session
+) -> None:
+    batch_id = _upload(client, [("w.txt", b"A squad moved from Sudzha to Lgov overnight.")])
+    assert 'id="no-worker"' not in client.get(f"/imports/{batch_id}").text
+    session.execute(
+        text("UPDATE import_batch SET created_at = now() - interval '5 minutes' WHERE id = :i"),
+        {"i": batch_id},
+    )
+    session.commit()
+    assert 'id="no-worker"' in client.get(f"/imports/{batch_id}").text
