@@ -20,12 +20,19 @@ def _serve(args: argparse.Namespace) -> int:
 
     from app.main import create_app
 
-    settings = Settings()
-    if "TROOPWATCH_INPROCESS_WORKER" not in os.environ:
-        # `make run` is one process: imports are processed without a separate worker.
-        settings = settings.model_copy(update={"inprocess_worker": not args.no_worker})
+    settings = serve_settings(no_worker=args.no_worker)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
     return 0
+
+
+def serve_settings(*, no_worker: bool) -> Settings:
+    """`make run` is one process: the server runs a job worker too, unless told otherwise."""
+    settings = Settings()
+    if no_worker:
+        return settings.model_copy(update={"inprocess_worker": False})
+    if "TROOPWATCH_INPROCESS_WORKER" not in os.environ:
+        return settings.model_copy(update={"inprocess_worker": True})
+    return settings
 
 
 def _worker(args: argparse.Namespace) -> int:

@@ -14,6 +14,7 @@ from starlette.datastructures import UploadFile
 from app.articles.ingest.fetch import RefusedURL, check_url_syntax
 from app.deps import SessionDep, SettingsDep
 from app.imports.models import BatchKind, ItemStatus
+from app.imports.schemas import ImportBatchOut, ImportItemOut, ProgressOut
 from app.imports.service import (
     UploadedFile,
     add_files,
@@ -183,4 +184,27 @@ def show_batch(request: Request, batch_id: int, session: SessionDep) -> HTMLResp
             "no_worker": no_worker,
         },
         block="status",
+    )
+
+
+@router.get("/api/v1/imports/{batch_id}", response_model=ImportBatchOut, tags=["api"])
+def api_batch(batch_id: int, session: SessionDep) -> ImportBatchOut:
+    """An import batch with its progress and every item's outcome."""
+    batch = get_batch_or_raise(session, batch_id)
+    progress = batch_progress(session, batch_id)
+    return ImportBatchOut(
+        id=batch.id,
+        kind=batch.kind,
+        label=batch.label,
+        created_at=batch.created_at,
+        progress=ProgressOut(
+            total=progress.total,
+            queued=progress.queued,
+            running=progress.running,
+            done=progress.done,
+            failed=progress.failed,
+            duplicate=progress.duplicate,
+            complete=progress.complete,
+        ),
+        items=[ImportItemOut.model_validate(item) for item in batch_items(session, batch_id)],
     )

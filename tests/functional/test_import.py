@@ -438,3 +438,28 @@ def test_a_batch_nobody_picks_up_says_that_a_worker_may_be_missing(
     )
     session.commit()
     assert 'id="no-worker"' in client.get(f"/imports/{batch_id}").text
+
+
+def test_the_json_api_gives_progress_and_every_item(
+    client: TestClient, session_factory: sessionmaker[Session], settings: Settings
+) -> None:
+    batch_id = _upload(
+        client, [("ok.txt", b"A battery moved from Tokmak to Vasylivka."), ("none.txt", b"")]
+    )
+    run_queued(session_factory, settings, batch_id)
+    body = client.get(f"/api/v1/imports/{batch_id}").json()
+    assert body["progress"] == {
+        "total": 2,
+        "queued": 0,
+        "running": 0,
+        "done": 1,
+        "failed": 1,
+        "duplicate": 0,
+        "complete": True,
+    }
+    by_source = {item["source"]: item for item in body["items"]}
+    assert by_source["none.txt"]["reason"] == "The file is empty."
+    assert isinstance(by_source["ok.txt"]["article_id"], int)
+    missing = client.get("/api/v1/imports/999999")
+    assert missing.status_code == 404
+    assert missing.json() == {"detail": "There is no import #999999."}
