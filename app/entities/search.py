@@ -1,0 +1,62 @@
+"""Fuzzy lookup of places, units and sources for autocomplete (pg_trgm)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from app.entities.models import Place, Source, Unit
+
+EntityKind = Literal["place", "unit", "source"]
+ENTITY_KINDS: tuple[EntityKind, ...] = ("place", "unit", "source")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: int
+    name: str
+    detail: str
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def suggest(session: Session, kind: EntityKind, query: str, *, limit: int = 8) -> list[Suggestion]:
+    """Best matches for ``query``: trigram-similar names (``%``, index-backed) and prefixes,
+    most similar first."""
+    q = query.strip()[:200]
+    if not q:
+        return []
+    model: type[Place] | type[Unit] | type[Source] = {
+        "place": Place,
+        "unit": Unit,
+        "source": Source,
+    }[kind]
+    name = model.name
+    score = func.similarity(name, literal(q))
+    prefix = name.ilike(_escape_like(q) + "%", escape="\\")
+    columns = [model.id, name, score.label("score"), prefix.label("prefix")]
+    if model is Place:
+        columns += [Place.kind, Place.country_code]
+    elif model is Unit:
+        columns += [Unit.echelon, Unit.side]
+    else:
+        columns += [Source.kind, Source.role]
+    stmt = (
+        select(*columns)
+        .where(or_(name.op("%")(q), prefix))
+        .order_by(prefix.desc(), score.desc(), name)
+        .limit(limit)
+    )
+    return [
+        Suggestion(
+            id=row[0],
+            name=row[1],
+            detail=", ".join(str(part) for part in row[4:] if part),
+        )
+        for row in session.execute(stmt)
+    ]
