@@ -12,6 +12,7 @@ from app.entities.models import Place, Source, Unit
 
 EntityKind = Literal["place", "unit", "source"]
 ENTITY_KINDS: tuple[EntityKind, ...] = ("place", "unit", "source")
+WORD_THRESHOLD = 0.4
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,8 @@ def _escape_like(value: str) -> str:
 
 
 def suggest(session: Session, kind: EntityKind, query: str, *, limit: int = 8) -> list[Suggestion]:
-    """Best matches for ``query``: trigram-similar names (``%``, index-backed) and prefixes,
-    most similar first."""
+    """Best matches for ``query``: prefixes, then trigram-similar names (``%`` and ``%>``, both
+    served by the name's GIN trigram index), most similar first."""
     q = query.strip()[:200]
     if not q:
         return []
@@ -37,7 +38,13 @@ def suggest(session: Session, kind: EntityKind, query: str, *, limit: int = 8) -
         "source": Source,
     }[kind]
     name = model.name
-    score = func.similarity(name, literal(q))
+    # The default word-similarity cut-off (0.6) misses one-letter transliteration differences
+    # ("Briansk" ~ "Bryansk Oblast" scores 0.45); lowered for this transaction only.
+    session.execute(
+        select(func.set_config("pg_trgm.word_similarity_threshold", str(WORD_THRESHOLD), True))
+    )
+    # Word similarity finds "Briansk" in "Bryansk Oblast"; plain similarity ranks whole names.
+    score = func.greatest(func.similarity(name, literal(q)), func.word_similarity(literal(q), name))
     prefix = name.ilike(_escape_like(q) + "%", escape="\\")
     columns = [model.id, name, score.label("score"), prefix.label("prefix")]
     if model is Place:
@@ -48,7 +55,7 @@ def suggest(session: Session, kind: EntityKind, query: str, *, limit: int = 8) -
         columns += [Source.kind, Source.role]
     stmt = (
         select(*columns)
-        .where(or_(name.op("%")(q), prefix))
+        .where(or_(name.op("%")(q), name.op("%>")(q), prefix))
         .order_by(prefix.desc(), score.desc(), name)
         .limit(limit)
     )

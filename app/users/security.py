@@ -198,8 +198,8 @@ async def protect(request: Request) -> None:
                 "The form's security token is missing or out of date. "
                 "Reload the page and try again.",
             )
-    if identity is None:
-        return  # only public routes get here: the middleware stopped everything else
+    if identity is None or is_public(request.url.path):
+        return  # anonymous callers only reach public routes: the middleware stopped the rest
     route = request.scope.get("route")
     endpoint = getattr(route, "endpoint", None)
     if endpoint not in _viewer_endpoints and not identity.can(Role.ANALYST):
