@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import Revision
+from app.entities.models import Place, Source, Unit
 from app.movements.models import Movement
 from app.users.models import User
 
@@ -103,21 +104,55 @@ class HistoryEntry:
     username: str | None
 
 
+_ENTITY_OF_FIELD: dict[str, type[Place] | type[Unit] | type[Source]] = {
+    "unit_id": Unit,
+    "origin_place_id": Place,
+    "destination_place_id": Place,
+    "source_id": Source,
+}
+
+
+def _entity_names(session: Session, revisions: list[Revision]) -> dict[tuple[str, str], str]:
+    """Names of the places, units and sources that id revisions point to, in one query each."""
+    wanted: dict[type[Place] | type[Unit] | type[Source], set[int]] = {}
+    for rev in revisions:
+        model = _ENTITY_OF_FIELD.get(rev.field or "")
+        if model is not None:
+            for value in (rev.old_value, rev.new_value):
+                if value is not None and value.isdigit():
+                    wanted.setdefault(model, set()).add(int(value))
+    names: dict[tuple[str, str], str] = {}
+    for model, ids in wanted.items():
+        for entity_id, name in session.execute(
+            select(model.id, model.name).where(model.id.in_(ids))
+        ):
+            names[(model.__tablename__, str(entity_id))] = f"{name} (#{entity_id})"
+    return names
+
+
 def history(session: Session, movement_id: int) -> list[HistoryEntry]:
-    """Every revision of a movement, newest first, with who made it."""
+    """Every revision of a movement, newest first, with who made it; entity ids as names."""
     rows = session.execute(
         select(Revision, User.username)
         .outerjoin(User, User.id == Revision.user_id)
         .where(Revision.movement_id == movement_id)
         .order_by(Revision.id.desc())
     ).all()
+    names = _entity_names(session, [rev for rev, _ in rows])
+
+    def label(field: str | None, value: str | None) -> str | None:
+        model = _ENTITY_OF_FIELD.get(field or "")
+        if model is None or value is None:
+            return value
+        return names.get((model.__tablename__, value), f"#{value}")
+
     return [
         HistoryEntry(
             id=rev.id,
             action=rev.action,
             field=rev.field,
-            old_value=rev.old_value,
-            new_value=rev.new_value,
+            old_value=label(rev.field, rev.old_value),
+            new_value=label(rev.field, rev.new_value),
             version=rev.version,
             created_at=rev.created_at,
             username=username,

@@ -268,4 +268,4 @@ def test_pages_carry_the_csrf_token_for_htmx(client: TestClient) -> None:
     page = client.get("/movements")
     token = client.headers[CSRF_HEADER]
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page.text
-    assert 'action="/logout"' in page.text
+    assert 'hx-post="/logout"' in page.text
