@@ -9,12 +9,11 @@ from app.users.models import ApiToken, LoginAttempt, Role, User, UserSession
 
 __all__ = [
     "ApiToken",
-    "LoginAttempt",
-    "UserSession",
     "Article",
     "Base",
     "DatePrecision",
     "ExtractionStatus",
+    "LoginAttempt",
     "Movement",
     "Place",
     "Provenance",
@@ -25,4 +24,5 @@ __all__ = [
     "Status",
     "Unit",
     "User",
+    "UserSession",
 ]

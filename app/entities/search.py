@@ -32,11 +32,12 @@ def suggest(session: Session, kind: EntityKind, query: str, *, limit: int = 8) -
     q = query.strip()[:200]
     if not q:
         return []
-    model: type[Place] | type[Unit] | type[Source] = {
+    models: dict[str, type[Place] | type[Unit] | type[Source]] = {
         "place": Place,
         "unit": Unit,
         "source": Source,
-    }[kind]
+    }
+    model = models[kind]
     name = model.name
     # The default word-similarity cut-off (0.6) misses one-letter transliteration differences
     # ("Briansk" ~ "Bryansk Oblast" scores 0.45); lowered for this transaction only.

@@ -32,9 +32,7 @@ VersionForm = Annotated[int, Form(ge=1)]
 
 def _load(session: Session, movement_id: int, *, include_deleted: bool = False) -> Movement:
     try:
-        return service.get_movement_or_raise(
-            session, movement_id, include_deleted=include_deleted
-        )
+        return service.get_movement_or_raise(session, movement_id, include_deleted=include_deleted)
     except service.MovementError as exc:
         raise HTTPException(exc.status_code, str(exc)) from None
 
@@ -63,9 +61,7 @@ def render_card(
     context.update(notice=notice, conflict=conflict)
     if surface == "review":
         context["oob_left"] = pending_count(session)
-    response = render(
-        request, "movements/_edit_card.html", context, status_code=status_code
-    )
+    response = render(request, "movements/_edit_card.html", context, status_code=status_code)
     response.headers["HX-Trigger"] = "movement-changed"
     return response
 
@@ -476,7 +472,7 @@ def autocomplete(
 ) -> HTMLResponse:
     if kind not in ENTITY_KINDS:
         raise HTTPException(404, f"Autocomplete knows {', '.join(ENTITY_KINDS)}, not {kind!r}.")
-    entity: EntityKind = kind  # type: ignore[assignment]  # checked against ENTITY_KINDS above
+    entity: EntityKind = kind  # narrowed by the check above
     return render(
         request,
         "movements/_edit_suggestions.html",

@@ -57,15 +57,15 @@ def _cookies(scope: Scope) -> dict[str, str]:
     jar: SimpleCookie = SimpleCookie()
     try:
         jar.load(raw)
-    except Exception:  # noqa: BLE001  # a malformed cookie header means "no cookies"
+    except Exception:  # a malformed cookie header means "no cookies"
         return {}
-    return {key: morsel.value for key, morsel in jar.items()}
+    return {key: str(morsel.value) for key, morsel in jar.items()}
 
 
 def _bearer(scope: Scope) -> str | None:
     for key, value in scope["headers"]:
         if key == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
+            scheme, _, token = bytes(value).decode("latin-1").partition(" ")
             if scheme.lower() == "bearer" and token.strip():
                 return token.strip()
     return None
@@ -132,8 +132,11 @@ def _login_required(scope: Scope, had_token: bool) -> Response:
     path: str = scope["path"]
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
     accept = headers.get("accept", "")
-    if path.startswith("/api/") or had_token or path in {"/openapi.json"} or (
-        "application/json" in accept and "text/html" not in accept
+    if (
+        path.startswith("/api/")
+        or had_token
+        or path in {"/openapi.json"}
+        or ("application/json" in accept and "text/html" not in accept)
     ):
         message = "Sign in first: send a personal API token as 'Authorization: Bearer <token>'."
         if had_token:
@@ -148,10 +151,12 @@ def _login_required(scope: Scope, had_token: bool) -> Response:
         return Response(status_code=401, headers={"HX-Redirect": login})
     if scope["method"] in SAFE_METHODS:
         return RedirectResponse(login, status_code=303)
-    return JSONResponse(
-        {"detail": "Your session has ended; sign in again."}, status_code=401
-    ) if "application/json" in accept else Response(
-        "Your session has ended; sign in again.", status_code=401, media_type="text/plain"
+    return (
+        JSONResponse({"detail": "Your session has ended; sign in again."}, status_code=401)
+        if "application/json" in accept
+        else Response(
+            "Your session has ended; sign in again.", status_code=401, media_type="text/plain"
+        )
     )
 
 

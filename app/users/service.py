@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.settings import Settings
 from app.users.models import ApiToken, LoginAttempt, Role, User, UserSession
@@ -170,10 +170,11 @@ def revoke_all_sessions(session: Session, user_id: int) -> None:
 # -- signing in ---------------------------------------------------------------------------------
 
 
-def _failures_since(session: Session, column: object, value: str, since: datetime) -> int:
+def _failures_since(
+    session: Session, column: InstrumentedAttribute[str], value: str, since: datetime
+) -> int:
     stmt = select(func.count(LoginAttempt.id)).where(
-        column == value,  # type: ignore[operator]  # a mapped column compared to a value
-        LoginAttempt.created_at >= since,
+        column == value, LoginAttempt.created_at >= since
     )
     return int(session.execute(stmt).scalar_one())
 
@@ -189,8 +190,7 @@ def authenticate(
     name = normalise_username(username)[:80]
     since = now() - timedelta(seconds=settings.login_window_seconds)
     if (
-        _failures_since(session, LoginAttempt.username, name, since)
-        >= settings.login_max_failures
+        _failures_since(session, LoginAttempt.username, name, since) >= settings.login_max_failures
         or _failures_since(session, LoginAttempt.address, address, since)
         >= settings.login_max_failures_per_address
     ):
@@ -256,7 +256,7 @@ def identity_from_session_token(session: Session, token: str) -> Identity | None
 
 # -- API tokens ---------------------------------------------------------------------------------
 
-TOKEN_PREFIX = "tw_"
+TOKEN_PREFIX = "tw_"  # noqa: S105  # a public marker that tells tokens apart, not a secret
 
 
 def create_api_token(session: Session, *, user_id: int, name: str) -> tuple[ApiToken, str]:

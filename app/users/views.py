@@ -34,9 +34,7 @@ def _client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _signed_in(
-    request: Request, settings: Settings, token: str, target: str
-) -> RedirectResponse:
+def _signed_in(request: Request, settings: Settings, token: str, target: str) -> RedirectResponse:
     response = RedirectResponse(safe_next(target), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -51,7 +49,7 @@ def _signed_in(
 
 
 @router.get("/login", response_class=HTMLResponse, name="login")
-def login_page(request: Request, session: SessionDep, next: str = "/") -> Response:  # noqa: A002
+def login_page(request: Request, session: SessionDep, next: str = "/") -> Response:
     if service.count_users(session) == 0:
         return RedirectResponse("/setup", status_code=303)
     return render(request, "users/login.html", {"next": safe_next(next), "error": None})
@@ -64,7 +62,7 @@ def login(
     settings: SettingsDep,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/",  # noqa: A002
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     context = {"next": safe_next(next), "username": username}
     try:

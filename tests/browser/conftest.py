@@ -98,7 +98,9 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser, live_server: str, admin_session_token: str) -> Iterator[Page]:
     """A page signed in as the admin."""
     context = browser.new_context(accept_downloads=True)
-    context.add_cookies([{"name": SESSION_COOKIE, "value": admin_session_token, "url": live_server}])
+    context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": admin_session_token, "url": live_server}]
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -138,7 +138,7 @@ def test_review_journey(
     history.locator("button.restore", has_text="Restore v1").click()
     card = page.locator(f"#card-{queue_records[5]}")
     expect(card.locator(".f-destination")).to_have_text("Hightown 5")
-    expect(
-        history.locator("tr.action-restore", has_text="destination_text")
-    ).to_contain_text("Poltava Oblast")
+    expect(history.locator("tr.action-restore", has_text="destination_text")).to_contain_text(
+        "Poltava Oblast"
+    )
     assert _statuses(live_database_url, queue_records[5:]) == ["pending"]

@@ -115,7 +115,12 @@ def test_first_run_page_creates_the_first_admin_and_then_disappears(
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     short = anonymous_client.post(
         "/setup",
-        data={"username": "root", "password": "short", "password_again": "short", "csrf_token": token},
+        data={
+            "username": "root",
+            "password": "short",
+            "password_again": "short",
+            "csrf_token": token,
+        },
     )
     assert short.status_code == 422
     assert "at least 10 characters" in short.text
@@ -197,11 +202,12 @@ def test_personal_api_tokens(
     with TestClient(app) as script:
         assert script.get("/api/v1/movements", headers=bearer).status_code == 200
         # A viewer's token cannot write, even though it needs no CSRF token.
-        refused = script.post(
-            "/api/v1/articles", json={"title": "t", "text": "x"}, headers=bearer
-        )
+        refused = script.post("/api/v1/articles", json={"title": "t", "text": "x"}, headers=bearer)
         assert refused.status_code == 403
-        assert script.get("/api/v1/movements", headers={"Authorization": "Bearer nope"}).status_code == 401
+        assert (
+            script.get("/api/v1/movements", headers={"Authorization": "Bearer nope"}).status_code
+            == 401
+        )
         viewer.post(f"/account/tokens/{stored.id}/revoke")
         assert script.get("/api/v1/movements", headers=bearer).status_code == 401
 
@@ -231,9 +237,7 @@ def test_unsafe_requests_need_the_csrf_token(
     analyst = login_as("analyst")
     del analyst.headers[CSRF_HEADER]
     headers = {CSRF_HEADER: token} if token else {}
-    form = analyst.post(
-        "/articles", data={"title": "x", "text": "Some text."}, headers=headers
-    )
+    form = analyst.post("/articles", data={"title": "x", "text": "Some text."}, headers=headers)
     assert form.status_code == 403
     assert "security token" in form.text
     api = analyst.post("/api/v1/articles", json={"title": "x", "text": "y"}, headers=headers)

@@ -18,7 +18,9 @@ from tests.factories import start_test_session
 pytestmark = pytest.mark.functional
 
 
-def test_users_commands(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_users_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     url = recreate_database(database_name("_cli"))
     upgrade(url)
     monkeypatch.setenv("TROOPWATCH_DATABASE_URL", url)

@@ -54,7 +54,9 @@ def test_edit_form_replaces_the_card_and_saving_every_field_returns_the_card(
     session.flush()
     form = analyst_client.get(f"/movements/{movement.id}/edit", headers={"HX-Request": "true"})
     assert form.status_code == 200
-    assert form.text.lstrip().startswith(f'<form class="movement-card editing" id="card-{movement.id}"')
+    assert form.text.lstrip().startswith(
+        f'<form class="movement-card editing" id="card-{movement.id}"'
+    )
     assert 'hx-target="this" hx-swap="outerHTML"' in form.text
     assert 'data-autocomplete="place"' in form.text and 'data-autocomplete="unit"' in form.text
     changes = {
@@ -91,13 +93,17 @@ def test_edit_form_replaces_the_card_and_saving_every_field_returns_the_card(
     assert stored.event_date.isoformat() == "2026-02-03"  # type: ignore[union-attr]
     fields = set(
         session.scalars(
-            select(Revision.field).where(Revision.movement_id == movement.id, Revision.action == "edit")
+            select(Revision.field).where(
+                Revision.movement_id == movement.id, Revision.action == "edit"
+            )
         )
     )
     assert fields == {*changes} - set()  # one revision per changed field
     assert all(
         v == 2
-        for v in session.scalars(select(Revision.version).where(Revision.movement_id == movement.id))
+        for v in session.scalars(
+            select(Revision.version).where(Revision.movement_id == movement.id)
+        )
     )
 
 
@@ -106,7 +112,9 @@ def test_autocomplete_finds_places_units_and_sources_fuzzily(
 ) -> None:
     make_place(session, "Bryansk Oblast", country_code="RU")
     make_place(session, "Belgorod Oblast")
-    session.add_all([Unit(name="155th Marine Brigade", echelon="brigade"), Source(name="General Staff")])
+    session.add_all(
+        [Unit(name="155th Marine Brigade", echelon="brigade"), Source(name="General Staff")]
+    )
     session.flush()
     places = analyst_client.get("/autocomplete/place?q=Briansk")  # misspelt
     assert places.status_code == 200
@@ -143,7 +151,11 @@ def test_a_new_place_unit_and_source_can_be_created_from_the_editor(
     )
     assert saved.status_code == 200
     place = session.scalars(select(Place).where(Place.name == "Novoye Selo")).one()
-    assert (place.kind, place.country_code, place.key.startswith("manual:")) == ("village", "RU", True)
+    assert (place.kind, place.country_code, place.key.startswith("manual:")) == (
+        "village",
+        "RU",
+        True,
+    )
     assert session.scalars(select(Unit).where(Unit.name == "3rd Test Regiment")).one()
     assert session.scalars(select(Source).where(Source.name == "a local official")).one()
     session.expire_all()
@@ -184,7 +196,9 @@ def test_bad_input_is_refused_precisely_and_nothing_is_written(
 
 def test_bad_version_and_unknown_record(analyst_client: TestClient, session: Session) -> None:
     movement = make_movement(session)
-    assert analyst_client.post(f"/movements/{movement.id}", data={"version": "x"}).status_code == 422
+    assert (
+        analyst_client.post(f"/movements/{movement.id}", data={"version": "x"}).status_code == 422
+    )
     assert analyst_client.post("/movements/999999", data={"version": 1}).status_code == 404
     assert analyst_client.get("/movements/999999").status_code == 404
     assert analyst_client.get("/movements/abc").status_code == 404
@@ -196,7 +210,12 @@ def test_a_stale_save_is_a_conflict_that_shows_their_change_and_can_be_reapplied
     movement = make_movement(session, destination_text="Kursk")
     alice, bob = login_as("analyst"), login_as("analyst")
     # Both open the editor at version 1; Bob saves first.
-    assert bob.post(f"/movements/{movement.id}", data=_form(movement, destination_text="Oryol")).status_code == 200
+    assert (
+        bob.post(
+            f"/movements/{movement.id}", data=_form(movement, destination_text="Oryol")
+        ).status_code
+        == 200
+    )
     stale = alice.post(
         f"/movements/{movement.id}", data=_form(movement, destination_text="Bryansk")
     )
@@ -232,7 +251,15 @@ def test_stored_markup_in_every_editable_field_is_escaped_everywhere(
 ) -> None:
     article = make_article(session, title="Plain title")
     movement = make_movement(session, article)
-    fields = ["unit_text", "side", "origin_text", "destination_text", "source_text", "outlet", "quantity"]
+    fields = [
+        "unit_text",
+        "side",
+        "origin_text",
+        "destination_text",
+        "source_text",
+        "outlet",
+        "quantity",
+    ]
     saved = client.post(
         f"/movements/{movement.id}",
         data=_form(
@@ -295,11 +322,20 @@ def test_manual_record_from_selected_evidence(analyst_client: TestClient, sessio
         "confirmed",
     )
     assert created.headers["location"] == f"/movements/{movement.id}"
-    assert session.scalars(select(Revision.action).where(Revision.movement_id == movement.id)).all() == ["create"]
-    for start_end, msg in [(("", ""), "Select the evidence"), (("5", "999"), "offsets must satisfy")]:
+    assert session.scalars(
+        select(Revision.action).where(Revision.movement_id == movement.id)
+    ).all() == ["create"]
+    for start_end, msg in [
+        (("", ""), "Select the evidence"),
+        (("5", "999"), "offsets must satisfy"),
+    ]:
         bad = analyst_client.post(
             f"/articles/{article.id}/movements",
-            data={"evidence_start": start_end[0], "evidence_end": start_end[1], "status": "reported"},
+            data={
+                "evidence_start": start_end[0],
+                "evidence_end": start_end[1],
+                "status": "reported",
+            },
         )
         assert bad.status_code == 422 and msg in bad.text
     assert analyst_client.get("/articles/999999/movements/new").status_code == 404
@@ -308,8 +344,12 @@ def test_manual_record_from_selected_evidence(analyst_client: TestClient, sessio
 def test_merge_makes_one_movement_with_several_reports(
     analyst_client: TestClient, session: Session
 ) -> None:
-    first = make_movement(session, make_article(session, title="First report"), destination_text="Zeta")
-    second = make_movement(session, make_article(session, title="Second report"), destination_text="zeta")
+    first = make_movement(
+        session, make_article(session, title="First report"), destination_text="Zeta"
+    )
+    second = make_movement(
+        session, make_article(session, title="Second report"), destination_text="zeta"
+    )
     third_article = make_article(session, title="Third report")
     third = make_movement(session, third_article, destination_text="Zeta")
     same_article = make_movement(session, third_article, destination_text="Zeta")
@@ -333,7 +373,9 @@ def test_merge_makes_one_movement_with_several_reports(
     assert table.text.count('<tr id="movement-') == 1
     assert f'<td class="corroboration"><a href="/movements/{first.id}"' in table.text
     assert ">3</a></td>" in table.text
-    rows = list(csv.DictReader(io.StringIO(analyst_client.get("/movements.csv?destination=zeta").text)))
+    rows = list(
+        csv.DictReader(io.StringIO(analyst_client.get("/movements.csv?destination=zeta").text))
+    )
     assert [(r["id"], r["corroboration"]) for r in rows] == [(str(first.id), "3")]
     api = analyst_client.get(f"/api/v1/movements/{first.id}").json()
     assert api["corroboration"] == 3
@@ -341,22 +383,35 @@ def test_merge_makes_one_movement_with_several_reports(
     detail = analyst_client.get(f"/movements/{first.id}").text
     assert "Reports (3 articles)" in detail
     assert "Second report" in detail and "Third report" in detail
-    assert analyst_client.post(
-        f"/movements/{first.id}/merge", data={"other_id": str(first.id), "version": target.version}
-    ).status_code == 422
-    assert analyst_client.post(
-        f"/movements/{first.id}/merge", data={"other_id": "abc", "version": target.version}
-    ).status_code == 422
-    assert analyst_client.post(
-        f"/movements/{first.id}/merge", data={"other_id": str(second.id), "version": target.version}
-    ).status_code == 422  # already merged: no longer a live record
+    assert (
+        analyst_client.post(
+            f"/movements/{first.id}/merge",
+            data={"other_id": str(first.id), "version": target.version},
+        ).status_code
+        == 422
+    )
+    assert (
+        analyst_client.post(
+            f"/movements/{first.id}/merge", data={"other_id": "abc", "version": target.version}
+        ).status_code
+        == 422
+    )
+    assert (
+        analyst_client.post(
+            f"/movements/{first.id}/merge",
+            data={"other_id": str(second.id), "version": target.version},
+        ).status_code
+        == 422
+    )  # already merged: no longer a live record
 
 
 def test_restoring_a_merged_report_lowers_the_count(client: TestClient, session: Session) -> None:
     first = make_movement(session)
     second = make_movement(session)
     client.post(f"/movements/{first.id}/merge", data={"other_id": second.id, "version": 1})
-    assert client.post(f"/movements/{second.id}/undelete", follow_redirects=False).status_code == 303
+    assert (
+        client.post(f"/movements/{second.id}/undelete", follow_redirects=False).status_code == 303
+    )
     session.expire_all()
     assert session.get(Movement, first.id).corroboration == 1  # type: ignore[union-attr]
     restored = session.get(Movement, second.id)

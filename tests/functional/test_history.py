@@ -16,18 +16,24 @@ from tests.functional.test_editing import _form
 pytestmark = pytest.mark.functional
 
 
-def _revisions(session: Session, movement_id: int) -> list[tuple[str, str | None, str | None, str | None, int]]:
+def _revisions(
+    session: Session, movement_id: int
+) -> list[tuple[str, str | None, str | None, str | None, int]]:
     rows = session.execute(
-        select(Revision.action, Revision.field, Revision.old_value, Revision.new_value, Revision.version)
+        select(
+            Revision.action,
+            Revision.field,
+            Revision.old_value,
+            Revision.new_value,
+            Revision.version,
+        )
         .where(Revision.movement_id == movement_id)
         .order_by(Revision.id)
     ).all()
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
-def test_every_kind_of_change_is_recorded_and_shown(
-    client: TestClient, session: Session
-) -> None:
+def test_every_kind_of_change_is_recorded_and_shown(client: TestClient, session: Session) -> None:
     movement = make_movement(session, destination_text="Kursk")
     client.post(f"/movements/{movement.id}", data=_form(movement, destination_text="Oryol"))
     client.post(f"/movements/{movement.id}/confirm", data={"version": 2})
@@ -81,7 +87,9 @@ def test_restoring_a_version_brings_back_its_values_including_places(
         3,
     )
     # The restore is itself history, and can be undone by restoring version 2.
-    analyst_client.post(f"/movements/{movement.id}/restore", data={"version": 3, "restore_version": 2})
+    analyst_client.post(
+        f"/movements/{movement.id}/restore", data={"version": 3, "restore_version": 2}
+    )
     session.expire_all()
     assert session.get(Movement, movement.id).destination_place_id == bryansk.id  # type: ignore[union-attr]
     bad = analyst_client.post(
@@ -120,6 +128,8 @@ def test_soft_delete_hides_the_record_and_only_admins_restore_it(
     assert "Deleted Unit" in client.get("/movements/deleted").text
     page = client.get(f"/movements/{movement.id}")
     assert page.status_code == 200 and "Restore this deleted record" in page.text
-    assert client.post(f"/movements/{movement.id}/undelete", follow_redirects=False).status_code == 303
+    assert (
+        client.post(f"/movements/{movement.id}/undelete", follow_redirects=False).status_code == 303
+    )
     assert "Deleted Unit" in analyst_client.get("/movements").text
     assert client.post(f"/movements/{movement.id}/undelete").status_code == 409

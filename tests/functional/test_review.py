@@ -26,7 +26,9 @@ EVIDENCE = "the brigade moved from Alpha to Beta overnight"
 
 
 def _queue_ids(html: str) -> list[int]:
-    return [int(i) for i in re.findall(r'<article class="movement-card[^"]*" id="card-(\d+)"', html)]
+    return [
+        int(i) for i in re.findall(r'<article class="movement-card[^"]*" id="card-(\d+)"', html)
+    ]
 
 
 def _left(html: str) -> int:
@@ -71,12 +73,18 @@ def test_queue_shows_evidence_in_its_paragraph_the_article_and_the_shortcuts(
 ) -> None:
     html = analyst_client.get("/review").text
     assert (
-        "Officials said <mark class=\"evidence\">the brigade moved from Alpha to Beta overnight"
+        'Officials said <mark class="evidence">the brigade moved from Alpha to Beta overnight'
         "</mark>, and more may follow." in html
     )
     assert "Opening paragraph" not in html  # only the surrounding paragraph
     assert f'href="/articles/{pending[0].article_id}#movement-{pending[1].id}"' in html
-    for key, meaning in [("j", "next"), ("k", "previous"), ("c", "confirm"), ("r", "reject"), ("e", "edit")]:
+    for key, meaning in [
+        ("j", "next"),
+        ("k", "previous"),
+        ("c", "confirm"),
+        ("r", "reject"),
+        ("e", "edit"),
+    ]:
         assert f"<dt><kbd>{key}</kbd></dt><dd>{meaning}" in html
 
 
@@ -90,7 +98,7 @@ def test_confirm_and_reject_replace_the_card_and_update_the_counter(
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith(f'<article class="movement-card review-confirmed"')
+    assert response.text.lstrip().startswith('<article class="movement-card review-confirmed"')
     assert '<span id="review-left" hx-swap-oob="true">2</span>' in response.text
     rejected = analyst_client.post(
         f"/movements/{pending[2].id}/reject",
@@ -149,7 +157,9 @@ def test_bulk_confirm_confirms_the_selection_and_skips_stale_rows(
 def test_viewers_cannot_review(login_as: LoginAs, pending: list[Movement]) -> None:
     viewer = login_as("viewer")
     assert viewer.get("/review").status_code == 403
-    assert viewer.post(f"/movements/{pending[0].id}/confirm", data={"version": 1}).status_code == 403
+    assert (
+        viewer.post(f"/movements/{pending[0].id}/confirm", data={"version": 1}).status_code == 403
+    )
     page = viewer.get(f"/movements/{pending[0].id}")
     assert page.status_code == 200
     assert 'data-action="confirm"' not in page.text
