@@ -224,6 +224,29 @@ def start_session(
     return token
 
 
+def active_sessions(session: Session, user_id: int) -> list[UserSession]:
+    return list(
+        session.scalars(
+            select(UserSession)
+            .where(
+                UserSession.user_id == user_id,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > now(),
+            )
+            .order_by(UserSession.id.desc())
+        )
+    )
+
+
+def end_other_sessions(session: Session, *, user_id: int, keep_session_id: int | None) -> None:
+    stmt = update(UserSession).where(
+        UserSession.user_id == user_id, UserSession.revoked_at.is_(None)
+    )
+    if keep_session_id is not None:
+        stmt = stmt.where(UserSession.id != keep_session_id)
+    session.execute(stmt.values(revoked_at=now()))
+
+
 def end_session(session: Session, session_id: int) -> None:
     session.execute(
         update(UserSession).where(UserSession.id == session_id).values(revoked_at=now())

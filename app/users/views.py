@@ -168,6 +168,8 @@ def _account_page(
         "users/account.html",
         {
             "tokens": service.list_api_tokens(session, identity.user_id),
+            "sessions": service.active_sessions(session, identity.user_id),
+            "current_session_id": identity.session_id,
             "new_token": new_token,
             "error": error,
         },
@@ -206,6 +208,17 @@ def revoke_token(token_id: int, session: SessionDep, identity: CurrentIdentity) 
         service.revoke_api_token(session, user_id=identity.user_id, token_id=token_id)
     except service.AccountError as exc:
         raise HTTPException(exc.status_code, str(exc)) from None
+    session.commit()
+    return RedirectResponse("/account", status_code=303)
+
+
+@router.post("/account/sessions/end-others", name="end_other_sessions")
+@open_to_viewers
+def end_other_sessions(session: SessionDep, identity: CurrentIdentity) -> Response:
+    """Sign out every other browser (e.g. a lost laptop); this one stays signed in."""
+    service.end_other_sessions(
+        session, user_id=identity.user_id, keep_session_id=identity.session_id
+    )
     session.commit()
     return RedirectResponse("/account", status_code=303)
 

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
+from app.users.models import User
 from app.users.security import SESSION_COOKIE
 from tests.database import database_name, recreate_database
 from tests.factories import make_user, start_test_session
@@ -52,13 +53,12 @@ def live_database_url() -> str:
     return url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def admin_session_token(live_database_url: str) -> str:
+    """A fresh admin session per test, so a test that signs out cannot affect the next."""
     engine = create_engine(live_database_url)
     with Session(engine) as session:
-        from app.users.models import User
-
-        admin = session.query(User).filter_by(username="admin").one()
+        admin = session.scalars(select(User).where(User.username == "admin")).one()
         token, _ = start_test_session(session, admin)
         session.commit()
     engine.dispose()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.users.models import ApiToken, User, UserSession
 from app.users.security import ANON_CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from tests.conftest import LoginAs
-from tests.factories import TEST_PASSWORD, make_user
+from tests.factories import TEST_PASSWORD, make_user, start_test_session
 
 pytestmark = pytest.mark.functional
 
@@ -273,3 +273,20 @@ def test_pages_carry_the_csrf_token_for_htmx(client: TestClient) -> None:
     token = client.headers[CSRF_HEADER]
     assert f'hx-headers=\'{{"X-CSRF-Token": "{token}"}}\'' in page.text
     assert 'hx-post="/logout"' in page.text
+
+
+def test_ending_other_sessions_keeps_this_one(
+    session: Session, app: FastAPI, login_as: LoginAs
+) -> None:
+    laptop = login_as("viewer")
+    user = session.get(User, laptop.user_id)  # type: ignore[attr-defined]
+    assert user is not None
+    phone_token, _ = start_test_session(session, user)
+    session.flush()
+    with TestClient(app, cookies={SESSION_COOKIE: phone_token}) as phone:
+        assert phone.get("/movements").status_code == 200
+        account = laptop.get("/account")
+        assert account.text.count("<li>") >= 2 and "(this one)" in account.text
+        laptop.post("/account/sessions/end-others")
+        assert phone.get("/movements", follow_redirects=False).status_code == 303
+    assert laptop.get("/movements").status_code == 200

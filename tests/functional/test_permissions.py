@@ -48,6 +48,7 @@ MIN_ROLE: dict[tuple[str, str], Role] = {
     # One's own session and tokens.
     ("POST", "/logout"): Role.VIEWER,
     ("POST", "/account/tokens"): Role.VIEWER,
+    ("POST", "/account/sessions/end-others"): Role.VIEWER,
     ("POST", "/account/tokens/{token_id:int}/revoke"): Role.VIEWER,
 }
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
