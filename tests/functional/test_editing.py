@@ -427,3 +427,14 @@ def test_record_page_has_its_card_history_and_article_link(
     assert re.search(rf'<article class="movement-card [^"]*" id="card-{movement.id}"', page.text)
     assert 'id="history"' in page.text
     assert f'href="/articles/{movement.article_id}#movement-{movement.id}"' in page.text
+
+
+def test_autocomplete_finds_places_by_their_cyrillic_aliases(
+    analyst_client: TestClient, session: Session
+) -> None:
+    make_place(
+        session, "Zaporizhzhia Oblast", aliases=["Запорізька область", "Запорожская область"]
+    )
+    response = analyst_client.get("/autocomplete/place?q=Запорізька")
+    assert 'data-name="Zaporizhzhia Oblast"' in response.text
+    assert "Запорізька область" in response.text
