@@ -81,11 +81,13 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path: str = scope["path"]
         cookies = _cookies(scope)
         bearer = _bearer(scope)
         session_token = cookies.get(SESSION_COOKIE)
         identity: Identity | None = None
-        if bearer or session_token:
+        # Static files need no identity: spare the database a lookup per asset.
+        if (bearer or session_token) and not path.startswith(PUBLIC_PREFIXES):
             factory = scope["app"].state.session_factory
             identity = await run_in_threadpool(_resolve, factory, bearer, session_token)
         anon_csrf = cookies.get(ANON_CSRF_COOKIE)
@@ -96,7 +98,6 @@ class AuthMiddleware:
         state["identity"] = identity
         state["anon_csrf"] = anon_csrf
 
-        path: str = scope["path"]
         if identity is None and not is_public(path):
             await _login_required(scope, bearer is not None)(scope, receive, send)
             return
