@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.deps import SessionDep
 from app.movements import service as movement_service
@@ -21,7 +22,12 @@ QUEUE_PAGE = 25
 
 
 def _queue(
-    request: Request, session: SessionDep, order: QueueOrder, notice: str | None = None
+    request: Request,
+    session: SessionDep,
+    order: QueueOrder,
+    notice: str | None = None,
+    *,
+    status_code: int = 200,
 ) -> HTMLResponse:
     movements = pending_movements(session, order=order, limit=QUEUE_PAGE)
     return render(
@@ -35,6 +41,7 @@ def _queue(
             "notice": notice,
         },
         block="queue",
+        status_code=status_code,
     )
 
 
@@ -67,9 +74,19 @@ def bulk_confirm(
         selection.append((int(movement_id), int(version)))
     if not selection:
         raise HTTPException(422, "Select at least one record to confirm.")
-    confirmed, skipped = movement_service.bulk_confirm(
-        session, selection=selection, user_id=identity.user_id
-    )
+    try:
+        confirmed, skipped = movement_service.bulk_confirm(
+            session, selection=selection, user_id=identity.user_id
+        )
+    except StaleDataError:  # another analyst wrote one of them in the same instant
+        session.rollback()
+        return _queue(
+            request,
+            session,
+            order,
+            "A selected record changed at the same moment; nothing was confirmed. Try again.",
+            status_code=409,
+        )
     session.commit()
     notice = f"Confirmed {confirmed} record{'' if confirmed == 1 else 's'}."
     if skipped:
