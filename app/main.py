@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import api
+from app import api, workflow
 from app.articles import views as article_views
 from app.articles.service import ArticleNotFound
 from app.db import make_engine, make_session_factory, resolve_database_url
@@ -27,6 +27,7 @@ from app.movements import views as movement_views
 from app.movements.filters import FilterError
 from app.settings import Settings
 from app.templating import ROOT, templates
+from app.users.security import install_security
 
 log = logging.getLogger(__name__)
 
@@ -113,6 +114,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    install_security(app)  # before any router: sign-in and CSRF apply to every route
     app.state.session_factory = session_factory
     app.add_middleware(
         BodySizeLimit,
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(movement_views.router)
     app.include_router(api.router)
     app.include_router(import_views.router)
+    app.include_router(workflow.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

@@ -7,9 +7,10 @@ from app.db import Base
 from app.entities.models import Place, Source, Unit
 from app.imports.models import Feed, ImportBatch, ImportItem
 from app.movements.models import DatePrecision, Movement, Provenance, ReviewStatus, Status
-from app.users.models import Role, User
+from app.users.models import ApiToken, LoginAttempt, Role, User, UserSession
 
 __all__ = [
+    "ApiToken",
     "Article",
     "ArticleBand",
     "Base",
@@ -18,6 +19,7 @@ __all__ = [
     "Feed",
     "ImportBatch",
     "ImportItem",
+    "LoginAttempt",
     "Movement",
     "Place",
     "Provenance",
@@ -28,4 +30,5 @@ __all__ = [
     "Status",
     "Unit",
     "User",
+    "UserSession",
 ]
