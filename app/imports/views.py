@@ -31,6 +31,7 @@ from app.imports.service import (
 )
 from app.settings import Settings
 from app.templating import render
+from app.users.security import AdminIdentity, AnalystIdentity
 
 router = APIRouter()
 
@@ -73,7 +74,9 @@ async def _read_upload(upload: UploadFile, limit: int) -> UploadedFile:
 
 
 @router.post("/imports/upload", response_class=HTMLResponse, name="upload_files")
-async def upload_files(request: Request, session: SessionDep, settings: SettingsDep) -> Response:
+async def upload_files(
+    request: Request, session: SessionDep, settings: SettingsDep, identity: AnalystIdentity
+) -> Response:
     form = await request.form(max_files=settings.max_upload_files)
     uploads = [
         value
@@ -101,7 +104,7 @@ async def upload_files(request: Request, session: SessionDep, settings: Settings
 
     def store() -> int:
         label = ", ".join(f.name for f in files[:5]) + (" …" if len(files) > 5 else "")
-        batch = create_batch(session, kind=BatchKind.UPLOAD, label=label)
+        batch = create_batch(session, kind=BatchKind.UPLOAD, label=label, user_id=identity.user_id)
         enqueue(session, add_files(session, batch, files, settings))
         session.commit()
         return batch.id
@@ -115,6 +118,7 @@ def import_urls(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    identity: AnalystIdentity,
     urls: Annotated[str, Form()] = "",
     feed: Annotated[bool, Form()] = False,
     save: Annotated[bool, Form()] = False,
@@ -144,7 +148,11 @@ def import_urls(
     kind = BatchKind.FEED if feed else BatchKind.URL
     label = ", ".join(lines[:3]) + (" …" if len(lines) > 3 else "")
     batch = create_batch(
-        session, kind=kind, label=label, feed_id=feed_id if len(lines) == 1 else None
+        session,
+        kind=kind,
+        label=label,
+        feed_id=feed_id if len(lines) == 1 else None,
+        user_id=identity.user_id,
     )
     enqueue(session, add_urls(session, batch, lines, feed=feed))
     session.commit()
@@ -152,8 +160,8 @@ def import_urls(
 
 
 @router.post("/imports/reextract", response_class=HTMLResponse, name="reextract")
-def reextract(session: SessionDep) -> Response:
-    batch = create_reextract_batch(session)
+def reextract(session: SessionDep, identity: AdminIdentity) -> Response:
+    batch = create_reextract_batch(session, user_id=identity.user_id)
     session.commit()
     return RedirectResponse(f"/imports/{batch.id}", status_code=303)
 

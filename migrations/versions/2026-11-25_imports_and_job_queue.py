@@ -1,7 +1,7 @@
 """imports and job queue
 
 Revision ID: 0102
-Revises: 0001
+Revises: 0103
 Create Date: 2026-11-25 12:52:33.943649
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from procrastinate.schema import SchemaManager
 
 revision: str = "0102"
-down_revision: str | None = "0001"
+down_revision: str | None = "0103"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,23 +10,49 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
+from app.users.security import SESSION_COOKIE
 from tests.browser.conftest import _free_port
 from tests.database import database_name, recreate_database
+from tests.factories import make_user, start_test_session
 from tests.unit.ingest.support import ARTICLE_HTML, REPORT_UK, docx_bytes
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def worker_server() -> Iterator[str]:
-    """The app with its in-process worker, as `make run` serves it, on a database of its own."""
+def upload_database() -> str:
     url = recreate_database(database_name("_upload"))
     upgrade(url)
+    return url
+
+
+@pytest.fixture
+def analyst_page(browser: Browser, worker_server: str, upload_database: str) -> Iterator[Page]:
+    """A page signed in as a new analyst of the worker server."""
+    engine = create_engine(upload_database)
+    with Session(engine) as session:
+        token, _ = start_test_session(session, make_user(session, role="analyst"))
+        session.commit()
+    engine.dispose()
+    context = browser.new_context()
+    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": worker_server}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def worker_server(upload_database: str) -> Iterator[str]:
+    """The app with its in-process worker, as `make run` serves it, on a database of its own."""
+    url = upload_database
     settings = Settings(
         environment="test",
         database_url=url,
@@ -49,7 +75,10 @@ def worker_server() -> Iterator[str]:
     thread.join(timeout=15)
 
 
-def test_multi_file_upload_with_drag_and_drop_and_progress(page: Page, worker_server: str) -> None:
+def test_multi_file_upload_with_drag_and_drop_and_progress(
+    analyst_page: Page, worker_server: str
+) -> None:
+    page = analyst_page
     page.goto(f"{worker_server}/imports")
     page.set_input_files(
         "#upload-files",

@@ -45,6 +45,7 @@ MIN_ROLE: dict[tuple[str, str], Role] = {
     ("POST", "/users/{user_id:int}/enable"): Role.ADMIN,
     ("GET", "/movements/deleted"): Role.ADMIN,
     ("POST", "/movements/{movement_id:int}/undelete"): Role.ADMIN,
+    ("POST", "/imports/reextract"): Role.ADMIN,
     # One's own session and tokens.
     ("POST", "/logout"): Role.VIEWER,
     ("POST", "/account/tokens"): Role.VIEWER,
