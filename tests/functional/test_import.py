@@ -463,3 +463,19 @@ def test_the_json_api_gives_progress_and_every_item(
     missing = client.get("/api/v1/imports/999999")
     assert missing.status_code == 404
     assert missing.json() == {"detail": "There is no import #999999."}
+
+
+def test_viewers_see_imports_but_not_the_forms(viewer_client: TestClient) -> None:
+    page = viewer_client.get("/imports")
+    assert page.status_code == 200
+    assert 'name="files"' not in page.text
+    assert "/imports/reextract" not in page.text
+    refused = viewer_client.post("/imports/urls", data={"urls": "https://example.org/"})
+    assert refused.status_code == 403
+
+
+def test_analysts_may_import_but_not_reextract(analyst_client: TestClient) -> None:
+    page = analyst_client.get("/imports")
+    assert 'name="files"' in page.text
+    assert "/imports/reextract" not in page.text
+    assert analyst_client.post("/imports/reextract").status_code == 403

@@ -30,3 +30,13 @@ def test_the_progress_bar_counts_finished_items() -> None:
 )
 def test_the_job_commands_parse(argv: list[str]) -> None:
     assert callable(build_parser().parse_args(argv).func)
+
+
+def test_the_job_app_knows_the_tasks_and_polls_saved_feeds_every_five_minutes() -> None:
+    from app.imports.service import PROCESS_ITEM_TASK
+    from app.jobs import make_job_app
+
+    job_app = make_job_app("postgresql://nobody@127.0.0.1:1/nothing")
+    assert {PROCESS_ITEM_TASK, "poll_saved_feeds"} <= set(job_app.tasks)
+    periodic = list(job_app.periodic_registry.periodic_tasks.values())
+    assert [(p.task.name, p.cron) for p in periodic] == [("poll_saved_feeds", "*/5 * * * *")]
