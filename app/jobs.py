@@ -99,8 +99,19 @@ def make_job_app(database_url: str) -> procrastinate.App:
     return app
 
 
-async def _requeue_stalled_jobs(app: procrastinate.App, settings: Settings) -> None:
-    """Hand back the jobs of workers whose heartbeat stopped (killed, crashed, cut off)."""
+def _close_items_of_failed_jobs(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        closed = imports.fail_items_of_failed_jobs(session)
+        session.commit()
+    if closed:
+        log.warning("marked %d import item(s) failed whose job gave up", closed)
+
+
+async def _requeue_stalled_jobs(
+    app: procrastinate.App, settings: Settings, session_factory: SessionFactory
+) -> None:
+    """Hand back the jobs of workers whose heartbeat stopped (killed, crashed, cut off), and
+    close the items of jobs that gave up."""
     while True:
         try:
             stalled = await app.job_manager.get_stalled_jobs(
@@ -109,6 +120,7 @@ async def _requeue_stalled_jobs(app: procrastinate.App, settings: Settings) -> N
             for job in stalled:
                 log.warning("re-queueing job %s of a stalled worker", job.id)
                 await app.job_manager.retry_job(job)
+            await asyncio.to_thread(_close_items_of_failed_jobs, session_factory)
         except Exception:  # a database hiccup must not end the worker
             log.exception("checking for stalled jobs failed")
         await asyncio.sleep(max(1.0, settings.worker_heartbeat_seconds))
@@ -140,7 +152,7 @@ async def run_worker(
     }
     try:
         async with app.open_async():
-            requeue = asyncio.create_task(_requeue_stalled_jobs(app, settings))
+            requeue = asyncio.create_task(_requeue_stalled_jobs(app, settings, session_factory))
             try:
                 await app.run_worker_async(**options)
             finally:

@@ -631,3 +631,22 @@ def _reextract(
 
 def batch_summary_json(progress: Progress) -> str:
     return json.dumps(progress.__dict__)
+
+
+def fail_items_of_failed_jobs(session: Session) -> int:
+    """Mark failed the unfinished items whose job procrastinate gave up on (it ran out of
+    attempts while the database itself was failing), so that no batch waits forever."""
+    result = session.execute(
+        text(
+            "UPDATE import_item AS item SET status = 'failed', reason = :reason "
+            "FROM procrastinate_jobs AS job "
+            "WHERE job.task_name = :task AND job.status = 'failed' "
+            "AND (job.args ->> 'item_id')::bigint = item.id "
+            "AND item.status IN ('queued', 'running')"
+        ),
+        {
+            "task": PROCESS_ITEM_TASK,
+            "reason": "The job failed on every attempt; the worker's log says why.",
+        },
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -479,3 +479,21 @@ def test_analysts_may_import_but_not_reextract(analyst_client: TestClient) -> No
     assert 'name="files"' in page.text
     assert "/imports/reextract" not in page.text
     assert analyst_client.post("/imports/reextract").status_code == 403
+
+
+def test_items_whose_job_gave_up_are_marked_failed(client: TestClient, session: Session) -> None:
+    from app.imports.service import fail_items_of_failed_jobs
+
+    batch_id = _upload(client, [("g.txt", b"A brigade moved from Kupiansk to Izium.")])
+    item = _items(session, batch_id)["g.txt"]
+    session.execute(
+        text(
+            "UPDATE procrastinate_jobs SET status = 'failed' "
+            "WHERE (args ->> 'item_id')::bigint = :i"
+        ),
+        {"i": item.id},
+    )
+    assert fail_items_of_failed_jobs(session) == 1
+    item = _items(session, batch_id)["g.txt"]
+    assert item.status == "failed"
+    assert "failed on every attempt" in (item.reason or "")
