@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -85,6 +86,16 @@ def _error_response(scope: Scope, status_code: int, message: str) -> Response:
     return Response(html, status_code=status_code, media_type="text/html")
 
 
+def _warm_extractor() -> None:
+    """Build the gazetteer and load language models once, off the request path."""
+    from app import extraction
+
+    try:
+        extraction.extract("Troops moved from Kyiv to Lviv.", language="en")
+    except Exception:  # a warm-up failure shows again, clearly, on the first real extraction
+        log.exception("extractor warm-up failed")
+
+
 def create_app(settings: Settings | None = None, *, session_factory: Any = None) -> FastAPI:
     """Build the app. Tests pass their own settings and a session factory bound to a test DB."""
     settings = settings or Settings()
@@ -95,6 +106,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         if getattr(app.state, "session_factory", None) is None:
             engine = make_engine(resolve_database_url(settings), settings)
             app.state.session_factory = make_session_factory(engine)
+        if settings.warm_extractor:
+            threading.Thread(target=_warm_extractor, name="warm-extractor", daemon=True).start()
         yield
         if engine is not None:
             engine.dispose()

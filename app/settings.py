@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     # Refused in production by the validator below; fine for a laptop.
     secret_key: str = "dev-only-insecure-secret"  # noqa: S105
 
+    # Load the extraction models in the background at start-up, so the first paste is fast.
+    warm_extractor: bool = True
+
     max_article_chars: int = 500_000
     max_title_chars: int = 300
     max_url_chars: int = 2_000
