@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     page_size: int = 50
     max_page_size: int = 500
 
+    # The map draws bundled country outlines and needs no internet; online users may add a
+    # tile layer, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png".
+    map_tile_url: str | None = None
+    map_tile_attribution: str = ""
+
     db_pool_size: int = 5
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0
