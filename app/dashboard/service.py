@@ -74,7 +74,7 @@ def dashboard(session: Session, now: datetime, *, days: int = 14) -> Dashboard:
     first = (now - timedelta(days=days - 1)).date()
     day = cast(func.timezone("UTC", Movement.created_at), Date).label("day")
     since = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
-    counted = dict(
+    counted: dict[date, int] = dict(
         session.execute(
             select_filtered(
                 MovementFilters(added_after=since - timedelta(microseconds=1)), day, func.count()
