@@ -74,13 +74,13 @@ def dashboard(session: Session, now: datetime, *, days: int = 14) -> Dashboard:
     first = (now - timedelta(days=days - 1)).date()
     day = cast(func.timezone("UTC", Movement.created_at), Date).label("day")
     since = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
-    counted: dict[date, int] = dict(
-        session.execute(
-            select_filtered(
-                MovementFilters(added_after=since - timedelta(microseconds=1)), day, func.count()
-            ).group_by(day)
-        ).tuples()
-    )
+    added = MovementFilters(added_after=since - timedelta(microseconds=1))
+    counted: dict[date, int] = {
+        row.day: int(row.n)
+        for row in session.execute(
+            select_filtered(added, day, func.count().label("n")).group_by(day)
+        )
+    }
     daily = [
         (first + timedelta(days=i), int(counted.get(first + timedelta(days=i), 0)))
         for i in range(days)

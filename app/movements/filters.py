@@ -247,6 +247,7 @@ class MovementFilters:
 
         ``labels`` names the records behind entity filters (``{"unit_id": "76th Division"}``).
         """
+        names = dict(labels or {})
         parts: list[str] = []
         labels = {
             "unit": "unit",
@@ -282,7 +283,7 @@ class MovementFilters:
         for name, label in entity_labels.items():
             value = getattr(self, name)
             if value is not None:
-                shown = (labels or {}).get(name)
+                shown = names.get(name)
                 parts.append(f"{label} is {shown} (#{value})" if shown else f"{label} is #{value}")
         if self.added_after is not None:
             stamp = self.added_after.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
