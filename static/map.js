@@ -57,7 +57,13 @@
       })
       .catch(() => { element.dataset.outlinesLoaded = "failed"; });
 
+    // A view first: arrowheads are drawn in screen space, which needs one.
     const bounds = [];
+    data.routes.forEach((route) => bounds.push(route.from, route.to));
+    data.places.forEach((place) => bounds.push([place.lat, place.lon]));
+    if (bounds.length) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7 });
+    else map.setView([49, 31], 4);
+
     const maxMovements = Math.max(1, ...data.routes.map((r) => r.movements));
     const maxSources = Math.max(1, ...data.routes.map((r) => r.sources));
     const heads = [];
@@ -79,7 +85,6 @@
         }
       }
       heads.push([head, points, 4 + weight]);
-      bounds.push(route.from, route.to);
     });
     map.on("zoomend viewreset", () => heads.forEach(([head, points, size]) => head.setLatLngs(arrowHead(map, points, size))));
 
@@ -95,11 +100,8 @@
         `<strong>${escapeHtml(place.name)}</strong> <span class="hint">${escapeHtml(place.kind || "")}</span><br>` +
         `${place.inflow} in · ${place.outflow} out<br><a href="${place.href}">Place page</a>`
       );
-      bounds.push([place.lat, place.lon]);
     });
 
-    if (bounds.length) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 8 });
-    else map.setView([49, 31], 4);
     heads.forEach(([head, points, size]) => head.setLatLngs(arrowHead(map, points, size)));
     element.dataset.ready = "true";
 

@@ -33,12 +33,15 @@ COLUMNS = [
 @router.get("/movements", response_class=HTMLResponse, name="movements")
 def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
     page = page_of_movements(session, filters)
+    # Links that change filters shown in the form (chips, facets) swap all of #main, so they
+    # get the whole page; the form itself swaps only #results.
+    whole_page = request.headers.get("HX-Target") == "main"
     response = render(
         request,
         "movements/list.html",
         {
             "page": page,
-            "fragment": is_fragment_request(request),
+            "fragment": is_fragment_request(request) and not whole_page,
             "filters": filters,
             "columns": COLUMNS,
             "sort_keys": SORT_KEYS,
@@ -48,7 +51,7 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
             "labels": filter_labels(session, filters),
             "hidden_filters": (*EXACT_FIELDS, "unit_id", "origin_id", "destination_id"),
         },
-        block="results",
+        block=None if whole_page else "results",
     )
     if is_fragment_request(request):
         # The form sends every field, blank ones too; the address bar gets the canonical URL.
