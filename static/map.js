@@ -25,11 +25,13 @@
     return points;
   }
 
-  function arrowHead(map, points, size) {
-    const tip = map.latLngToLayerPoint(points[points.length - 1]);
+  // The head sits just outside the destination's circle (``gap`` pixels from its centre).
+  function arrowHead(map, points, size, gap) {
+    const end = map.latLngToLayerPoint(points[points.length - 1]);
     const back = map.latLngToLayerPoint(points[points.length - 3]);
-    const len = Math.hypot(tip.x - back.x, tip.y - back.y) || 1;
-    const ux = (tip.x - back.x) / len, uy = (tip.y - back.y) / len;
+    const len = Math.hypot(end.x - back.x, end.y - back.y) || 1;
+    const ux = (end.x - back.x) / len, uy = (end.y - back.y) / len;
+    const tip = L.point(end.x - ux * gap, end.y - uy * gap);
     const base = L.point(tip.x - ux * size * 1.6, tip.y - uy * size * 1.6);
     const left = L.point(base.x - uy * size, base.y + ux * size);
     const right = L.point(base.x + uy * size, base.y - ux * size);
@@ -64,6 +66,10 @@
     if (bounds.length) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 7 });
     else map.setView([49, 31], 4);
 
+    const maxFlow = Math.max(1, ...data.places.map((p) => p.inflow + p.outflow));
+    const radius = (place) => 4 + 8 * Math.sqrt((place.inflow + place.outflow) / maxFlow);
+    const radiusAt = new Map(data.places.map((p) => [`${p.lat},${p.lon}`, radius(p)]));
+
     const maxMovements = Math.max(1, ...data.routes.map((r) => r.movements));
     const maxSources = Math.max(1, ...data.routes.map((r) => r.sources));
     const heads = [];
@@ -73,7 +79,9 @@
       const shade = Math.min(ROUTE_COLOURS.length - 1, Math.round((route.sources / maxSources) * (ROUTE_COLOURS.length - 1)));
       const colour = ROUTE_COLOURS[shade];
       const line = L.polyline(points, { color: colour, weight, opacity: 0.85, lineCap: "round", className: "route-line" }).addTo(map);
-      const head = L.polygon(arrowHead(map, points, 4 + weight), { color: colour, fillColor: colour, fillOpacity: 0.95, weight: 1, className: "route-head" }).addTo(map);
+      const gap = (radiusAt.get(`${route.to[0]},${route.to[1]}`) || 4) + 2;
+      const size = 3 + weight * 0.8;
+      const head = L.polygon(arrowHead(map, points, size, gap), { color: colour, fillColor: colour, fillOpacity: 0.95, weight: 1, className: "route-head" }).addTo(map);
       const label = `${route.label}: ${route.movements} movement${route.movements === 1 ? "" : "s"}, ${route.sources} source${route.sources === 1 ? "" : "s"}`;
       for (const layer of [line, head]) {
         layer.bindTooltip(escapeHtml(label), { sticky: true });
@@ -84,25 +92,23 @@
           path.setAttribute("aria-label", label);
         }
       }
-      heads.push([head, points, 4 + weight]);
+      heads.push([head, points, size, gap]);
     });
-    map.on("zoomend viewreset", () => heads.forEach(([head, points, size]) => head.setLatLngs(arrowHead(map, points, size))));
+    map.on("zoomend viewreset", () => heads.forEach(([head, points, size, gap]) => head.setLatLngs(arrowHead(map, points, size, gap))));
 
-    const maxFlow = Math.max(1, ...data.places.map((p) => p.inflow + p.outflow));
     data.places.forEach((place) => {
-      const flow = place.inflow + place.outflow;
       const marker = L.circleMarker([place.lat, place.lon], {
-        radius: 4 + 8 * Math.sqrt(flow / maxFlow), color: "#17213a", weight: 1.5, fillColor: "#2856b6", fillOpacity: 0.85, className: "place-point",
+        radius: radius(place), color: "#17213a", weight: 1.5, fillColor: "#2856b6", fillOpacity: 0.85, className: "place-point",
       }).addTo(map);
       const title = place.step ? `${place.step}. ${place.name}` : place.name;
-      marker.bindTooltip(escapeHtml(title), { direction: "top", permanent: data.places.length <= 12, className: "place-label" });
+      marker.bindTooltip(escapeHtml(title), { direction: "top", offset: [0, -radius(place) - 2], permanent: data.places.length <= 12, className: "place-label" });
       marker.bindPopup(
         `<strong>${escapeHtml(place.name)}</strong> <span class="hint">${escapeHtml(place.kind || "")}</span><br>` +
         `${place.inflow} in · ${place.outflow} out<br><a href="${place.href}">Place page</a>`
       );
     });
 
-    heads.forEach(([head, points, size]) => head.setLatLngs(arrowHead(map, points, size)));
+    heads.forEach(([head, points, size, gap]) => head.setLatLngs(arrowHead(map, points, size, gap)));
     element.dataset.ready = "true";
 
     function open(route, index) {

@@ -379,13 +379,20 @@ def place_flows(session: Session, place_id: int) -> tuple[list[FlowMonth], int]:
         .group_by(month)
         .order_by(month.nulls_last())
     )
-    months: list[FlowMonth] = []
+    counted: dict[date, FlowMonth] = {}
     undated = 0
     for row in session.execute(stmt):
         if row.month is None:
             undated = int(row.inflow) + int(row.outflow)
         else:
-            months.append(FlowMonth(row.month, int(row.inflow), int(row.outflow)))
+            counted[row.month] = FlowMonth(row.month, int(row.inflow), int(row.outflow))
+    # Every month from the first to the last, quiet ones as zero, so the axis is continuous.
+    months: list[FlowMonth] = []
+    if counted:
+        current, last = min(counted), max(counted)
+        while current <= last:
+            months.append(counted.get(current, FlowMonth(current, 0, 0)))
+            current = _bucket_end(current, "month") + timedelta(days=1)
     return months, undated
 
 

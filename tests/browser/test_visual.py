@@ -78,10 +78,15 @@ def test_facets_filter_the_table_and_exports_follow(
         "4 movements where destination is exactly “Kursk Oblast”"
     )
     expect(rows).to_have_count(4)
-    expect(page.locator('[data-facet="destination"] li.selected')).to_have_text(re.compile("Kursk Oblast"))
+    expect(page.locator('[data-facet="destination"] li.selected')).to_have_text(
+        re.compile("Kursk Oblast")
+    )
 
     # Typing in the form keeps the facet filter (it rides along as a hidden field).
     page.fill("#filters input[name=unit]", "troops")
+    # Leaving the field fires "change" too; let that request land before clicking on.
+    page.locator("#filters input[name=unit]").blur()
+    page.wait_for_load_state("networkidle")
     expect(page.locator("#description")).to_contain_text("unit is troops")
     expect(page.locator("#description")).to_contain_text("destination is exactly “Kursk Oblast”")
     expect(rows).to_have_count(2)
@@ -91,7 +96,12 @@ def test_facets_filter_the_table_and_exports_follow(
     expect(page).to_have_url(re.compile(r"date_from=.*date_to="))
     expect(page.locator("#description")).to_contain_text("date is")
 
-    page.go_back()
+    # Removing the date chips (they swap #main, form included) returns to the two rows.
+    page.click('[aria-label="Remove filter date_from"]')
+    expect(page.locator("#description")).to_contain_text("date is on or before")
+    page.click('[aria-label="Remove filter date_to"]')
+    expect(page.locator("#description")).not_to_contain_text("date is")
+    expect(page.locator("#filters input[name=date_to]")).to_have_value("")
     expect(rows).to_have_count(2)
     page.locator("details.exports summary").click()
     with page.expect_download() as info:
@@ -169,7 +179,8 @@ def test_map_draws_offline_and_lists_a_routes_records(
     page.screenshot(path=str(tmp_path / "map.png"), full_page=True)
 
     page.click(".leaflet-control-zoom-in")
-    page.wait_for_timeout(400)  # let the zoom animation settle before clicking an arrow
+    # Let the zoom animation end (Leaflet drops this class) before clicking an arrow.
+    expect(page.locator("#map")).not_to_have_class(re.compile("leaflet-zoom-anim"))
     page.locator('path.route-head[data-route="0"]').click()
     records = page.locator("#route-records li")
     expect(records).to_have_count(3)
@@ -183,7 +194,7 @@ def test_map_draws_offline_and_lists_a_routes_records(
 def test_unit_and_place_pages(
     offline: Page, visual_server: tuple[str, Known], tmp_path: Path
 ) -> None:
-    page, (base, known) = offline, visual_server
+    page, (base, _) = offline, visual_server
     page.set_viewport_size({"width": 1300, "height": 900})
     page.goto(f"{base}/movements")
     page.locator("td.unit a", has_text="the 76th division").click()
@@ -195,7 +206,7 @@ def test_unit_and_place_pages(
 
     page.locator("#unit-movements a", has_text="Kursk Oblast").first.click()
     expect(page.locator("h1")).to_have_text("Kursk Oblast")
-    expect(page.locator("#flows g.month")).to_have_count(2)
+    expect(page.locator("#flows g.month")).to_have_count(4)
     page.screenshot(path=str(tmp_path / "place.png"), full_page=True)
     page.click("#inflow-total")
     expect(page.locator("table.movements tbody tr")).to_have_count(4)

@@ -20,7 +20,9 @@ def known(session: Session) -> Known:
 
 
 def stat(page: str, window: str, name: str) -> tuple[int, str]:
-    section = re.search(rf'<section class="panel window" id="window-{window}">(.*?)</section>', page, re.S)
+    section = re.search(
+        rf'<section class="panel window" id="window-{window}">(.*?)</section>', page, re.S
+    )
     assert section is not None
     match = re.search(rf'data-stat="{name}" href="([^"]+)"><strong>(\d+)</strong>', section[1])
     assert match is not None

@@ -44,7 +44,9 @@ def test_unit_page_lists_movements_in_order_with_every_source(
 
 def test_unit_filter_in_the_table_is_named(client: TestClient, known: Known) -> None:
     page = client.get(f"/movements?unit_id={known.units['division']}").text
-    assert f"2 movements where unit is 76th Air Assault Division (#{known.units['division']})" in page
+    assert (
+        f"2 movements where unit is 76th Air Assault Division (#{known.units['division']})" in page
+    )
 
 
 def test_place_page_shows_flows_and_top_units_and_sources(client: TestClient, known: Known) -> None:
@@ -53,11 +55,17 @@ def test_place_page_shows_flows_and_top_units_and_sources(client: TestClient, kn
     assert "<h1>Kursk Oblast</h1>" in page
     flows = {
         m: (int(i), int(o))
-        for m, i, o in re.findall(r'data-month="([\d-]+)" data-inflow="(\d+)" data-outflow="(\d+)"', page)
+        for m, i, o in re.findall(
+            r'data-month="([\d-]+)" data-inflow="(\d+)" data-outflow="(\d+)"', page
+        )
     }
-    assert flows == {"2025-12": (1, 0), "2026-03": (3, 1)}
-    assert re.search(r'id="inflow-total" href="/movements\?destination_id=\d+"><strong>4</strong>', page)
-    assert re.search(r'id="outflow-total" href="/movements\?origin_id=\d+"><strong>1</strong>', page)
+    assert flows == {"2025-12": (1, 0), "2026-01": (0, 0), "2026-02": (0, 0), "2026-03": (3, 1)}
+    assert re.search(
+        r'id="inflow-total" href="/movements\?destination_id=\d+"><strong>4</strong>', page
+    )
+    assert re.search(
+        r'id="outflow-total" href="/movements\?origin_id=\d+"><strong>1</strong>', page
+    )
     units = re.search(r'id="top-units">(.*?)</ul>', page, re.S)[1]  # type: ignore[index]
     assert f'<a href="/units/{known.units["division"]}">76th Air Assault Division</a>' in units
     assert "troops" in units

@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.main import create_app
 from app.migrate import upgrade
-from app.settings import Settings
-
 from app.movements import export
 from app.movements.export import COLUMNS, geojson_parts, json_array_parts, ndjson_lines
+from app.settings import Settings
 from tests.database import database_name, recreate_database
 from tests.factories import make_article, make_movement
 from tests.visual_fixture import Known, load_known

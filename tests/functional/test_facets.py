@@ -95,7 +95,9 @@ def test_exact_value_differs_from_substring(client: TestClient, known: Known) ->
     # The exact filter matches the whole shown value (ignoring case), not a part of it.
     exact = rows(client.get("/movements?destination_is=kursk+oblast").text)
     assert known.names(exact) == {"m1", "m3", "m4", "m6"}
-    assert known.names(rows(client.get("/movements?destination=Kursk").text)) == exact_names(known, exact)
+    assert known.names(rows(client.get("/movements?destination=Kursk").text)) == exact_names(
+        known, exact
+    )
     assert rows(client.get("/movements?destination_is=Kursk").text) == set()
     sentence = client.get("/movements?destination_is=Kursk+Oblast").text
     assert "4 movements where destination is exactly “Kursk Oblast”" in sentence
@@ -124,7 +126,11 @@ def test_date_histogram_is_ordered_by_date_and_links_to_its_range(
     assert "1 without a date" in page
     for query in re.findall(r'<a role="listitem" href="/movements\?([^"]+)"', page):
         query = html.unescape(query)
-        count = int(re.search(rf'href="/movements\?{re.escape(html.escape(query))}"[^>]*data-count="(\d+)"', page)[1])  # type: ignore[index]
+        count = int(
+            re.search(
+                rf'href="/movements\?{re.escape(html.escape(query))}"[^>]*data-count="(\d+)"', page
+            )[1]
+        )  # type: ignore[index]
         assert len(rows(client.get(f"/movements?{query}").text)) == count
 
 
@@ -139,3 +145,12 @@ def test_table_links_to_unit_and_place_pages(client: TestClient, known: Known) -
     page = client.get("/movements").text
     assert f'href="/units/{known.units["division"]}"' in page
     assert f'href="/places/{known.places["kursk"]}"' in page
+
+
+def test_links_that_swap_main_get_the_whole_page(client: TestClient, known: Known) -> None:
+    # Facet values and filter chips swap #main (form included), so they need the full page.
+    headers = {"HX-Request": "true", "HX-Target": "main"}
+    response = client.get("/movements?destination_is=Belgorod", headers=headers)
+    assert '<main id="main">' in response.text
+    assert '<form id="filters"' in response.text
+    assert len(rows(response.text)) == 1

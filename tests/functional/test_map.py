@@ -88,13 +88,17 @@ def test_map_is_offline_by_default_and_takes_a_tile_url(
 ) -> None:
     page = client.get("/map").text
     assert 'data-outlines="/static/vendor/countries-50m.json"' in page
-    assert "http" not in re.sub(r'https?://example\.org[^"]*', "", page.split("<main", 1)[1]).replace("http-equiv", "")
+    assert "http" not in re.sub(
+        r'https?://example\.org[^"]*', "", page.split("<main", 1)[1]
+    ).replace("http-equiv", "")
     online = create_app(
         settings.model_copy(update={"map_tile_url": "https://tiles.example/{z}/{x}/{y}.png"}),
         session_factory=session_factory,
     )
     with TestClient(online) as other:
-        assert map_data(other.get("/map").text)["tileUrl"] == "https://tiles.example/{z}/{x}/{y}.png"
+        assert (
+            map_data(other.get("/map").text)["tileUrl"] == "https://tiles.example/{z}/{x}/{y}.png"
+        )
 
 
 def test_names_cannot_break_out_of_the_script(client: TestClient, session: Session) -> None:

@@ -13,7 +13,10 @@ from tests.visual_fixture import Known, load_known
 
 pytestmark = pytest.mark.functional
 
-LANE = re.compile(r'<g class="lane" data-lane="(?P<label>[^"]*)" data-count="(?P<count>\d+)">(?P<body>.*?)</g>\s*</g>', re.S)
+LANE = re.compile(
+    r'<g class="lane" data-lane="(?P<label>[^"]*)" data-count="(?P<count>\d+)">(?P<body>.*?)</g>\s*</g>',
+    re.S,
+)
 ITEM = re.compile(r'data-id="(\d+)"')
 
 
@@ -46,9 +49,28 @@ def test_lanes_by_unit(client: TestClient, known: Known) -> None:
 @pytest.mark.parametrize(
     ("group", "expected"),
     [
-        ("destination", {"Kursk Oblast": {"m1", "m3", "m4", "m6"}, "Belgorod": {"m2"}, "Pokrovsk": {"m5"}}),
-        ("origin", {"Kherson": {"m1", "m3", "m4"}, "Kursk Oblast": {"m2"}, "Belgorod": {"m5"}, "the north": {"m6"}}),
-        ("source", {"General Staff of Ukraine": {"m1", "m4"}, "ISW": {"m2", "m3"}, "a regional governor": {"m6"}, "": {"m5"}}),
+        (
+            "destination",
+            {"Kursk Oblast": {"m1", "m3", "m4", "m6"}, "Belgorod": {"m2"}, "Pokrovsk": {"m5"}},
+        ),
+        (
+            "origin",
+            {
+                "Kherson": {"m1", "m3", "m4"},
+                "Kursk Oblast": {"m2"},
+                "Belgorod": {"m5"},
+                "the north": {"m6"},
+            },
+        ),
+        (
+            "source",
+            {
+                "General Staff of Ukraine": {"m1", "m4"},
+                "ISW": {"m2", "m3"},
+                "a regional governor": {"m6"},
+                "": {"m5"},
+            },
+        ),
         ("side", {"Russia": {"m1", "m2", "m3", "m4", "m6"}, "Ukraine": {"m5"}}),
         ("status", {"reported": {"m1", "m2", "m4", "m6"}, "planned": {"m3"}, "denied": {"m5"}}),
     ],
@@ -76,8 +98,15 @@ def test_the_table_filters_apply_and_stay_in_the_links(client: TestClient, known
 def test_items_are_placed_in_date_order(client: TestClient, known: Known) -> None:
     page = client.get("/timeline?group=side").text
     days = {int(i): int(d) for i, d in re.findall(r'data-id="(\d+)" data-day="(-?\d+)"', page)}
-    assert days[known.ids["m6"]] < days[known.ids["m5"]] < days[known.ids["m1"]] < days[known.ids["m2"]]
-    xs = {int(i): float(x) for i, x in re.findall(r'data-id="(\d+)"[^>]*>\s*<rect x="([\d.]+)"', page)}
+    assert (
+        days[known.ids["m6"]]
+        < days[known.ids["m5"]]
+        < days[known.ids["m1"]]
+        < days[known.ids["m2"]]
+    )
+    xs = {
+        int(i): float(x) for i, x in re.findall(r'data-id="(\d+)"[^>]*>\s*<rect x="([\d.]+)"', page)
+    }
     assert xs[known.ids["m6"]] < xs[known.ids["m5"]] < xs[known.ids["m1"]] < xs[known.ids["m2"]]
 
 

@@ -49,7 +49,9 @@ def test_facets_timeline_map_and_exports_agree_with_the_table(
     aside = table[table.index('<aside id="facets"') :]
     for facet in ("status", "review"):
         body = re.search(rf'data-facet="{facet}">(.*?)</section>', aside, re.S)
-        counts = [int(n) for n in re.findall(r'class="facet-count">(\d+)<', body[1])] if body else []
+        counts = (
+            [int(n) for n in re.findall(r'class="facet-count">(\d+)<', body[1])] if body else []
+        )
         assert sum(counts) == total, facet
     dated = sum(int(n) for n in re.findall(r'data-start="[\d-]+" data-count="(\d+)"', aside))
     undated = re.search(r"(\d+) without a date", aside)
@@ -58,7 +60,10 @@ def test_facets_timeline_map_and_exports_agree_with_the_table(
     # Timeline: every dated row in a lane, the undated ones counted apart.
     timeline = client.get(f"/timeline?{query}").text
     drawn = _ids(r'class="tl-item[^"]*" href="[^"]*" data-id="(\d+)"', timeline)
-    lane_total = sum(int(n) for n in re.findall(r'<g class="lane" data-lane="[^"]*" data-count="(\d+)"', timeline))
+    lane_total = sum(
+        int(n)
+        for n in re.findall(r'<g class="lane" data-lane="[^"]*" data-count="(\d+)"', timeline)
+    )
     note = re.search(r'id="undated">(\d+) movement', timeline)
     assert drawn <= table_ids
     assert lane_total == len(drawn) == total - (int(note[1]) if note else 0)

@@ -10,11 +10,23 @@ from app.movements.filters import FilterError, MovementFilters
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"destination_is": "Kursk Oblast"}, "3 movements where destination is exactly “Kursk Oblast”"),
-        ({"unit_is": "troops", "status": "planned"}, "3 movements where status is planned and unit is exactly “troops”"),
+        (
+            {"destination_is": "Kursk Oblast"},
+            "3 movements where destination is exactly “Kursk Oblast”",
+        ),
+        (
+            {"unit_is": "troops", "status": "planned"},
+            "3 movements where status is planned and unit is exactly “troops”",
+        ),
         ({"origin_id": "4"}, "3 movements where origin is #4"),
-        ({"added_after": "2026-11-24T13:05:00+00:00"}, "3 movements where added after 2026-11-24 13:05 UTC"),
-        ({"added_after": "2026-11-24T15:05:00+02:00"}, "3 movements where added after 2026-11-24 13:05 UTC"),
+        (
+            {"added_after": "2026-11-24T13:05:00+00:00"},
+            "3 movements where added after 2026-11-24 13:05 UTC",
+        ),
+        (
+            {"added_after": "2026-11-24T15:05:00+02:00"},
+            "3 movements where added after 2026-11-24 13:05 UTC",
+        ),
         ({"added_after": "2026-11-24T13:05"}, "3 movements where added after 2026-11-24 13:05 UTC"),
     ],
 )
