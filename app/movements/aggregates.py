@@ -6,11 +6,12 @@ a number shown in a facet, a lane, an arrow or on the dashboard counts the rows 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, cast, func, literal, not_
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
 from sqlalchemy.orm import Session
 
 from app.articles.models import Article
@@ -57,20 +58,77 @@ def value_counts(
     """
     shown = DIMENSIONS[dimension]
     key = func.lower(shown)
+    # One query: the group of rows without a value (if any) first, then the largest groups.
     stmt = (
         select_filtered(filters, func.min(shown).label("value"), func.count().label("n"))
-        .where(shown.is_not(None))
         .group_by(key)
-        .order_by(func.count().desc(), key)
-        .limit(limit + 1)
+        .order_by(key.is_(None).desc(), func.count().desc(), key)
+        .limit(limit + 2)
     )
-    rows = [ValueCount(value=r.value, count=int(r.n)) for r in session.execute(stmt)]
-    missing = session.execute(
-        select_filtered(filters, func.count()).where(shown.is_(None))
-    ).scalar_one()
+    missing = 0
+    values: list[ValueCount] = []
+    for row in session.execute(stmt):
+        if row.value is None:
+            missing = int(row.n)
+        else:
+            values.append(ValueCount(value=row.value, count=int(row.n)))
     return ValueCounts(
-        dimension=dimension, values=rows[:limit], more=len(rows) > limit, missing=int(missing)
+        dimension=dimension, values=values[:limit], more=len(values) > limit, missing=missing
     )
+
+
+def value_counts_many(
+    session: Session, filters: MovementFilters, dimensions: Sequence[str], *, limit: int = 10
+) -> dict[str, ValueCounts]:
+    """``value_counts`` for several dimensions in one scan of the filtered rows.
+
+    GROUPING SETS groups the rows once per dimension; a window keeps each set's missing group
+    and its ``limit + 1`` largest groups.
+    """
+    keys = [func.lower(DIMENSIONS[d]) for d in dimensions]
+    grouped = (
+        select_filtered(
+            filters,
+            *(func.min(DIMENSIONS[d]).label(f"v{i}") for i, d in enumerate(dimensions)),
+            *(func.grouping(key).label(f"g{i}") for i, key in enumerate(keys)),
+            func.count().label("n"),
+        )
+        .group_by(func.grouping_sets(*keys))
+        .subquery()
+    )
+    # In the rows of set i, only column g{i} is 0 (grouped by it).
+    which = case(*((grouped.c[f"g{i}"] == 0, i) for i in range(len(dimensions))))
+    value = case(*((grouped.c[f"g{i}"] == 0, grouped.c[f"v{i}"]) for i in range(len(dimensions))))
+    ranked = select(
+        which.label("dimension"),
+        value.label("value"),
+        grouped.c.n,
+        func.row_number()
+        .over(
+            partition_by=which,
+            order_by=(value.is_(None).desc(), grouped.c.n.desc(), func.lower(value)),
+        )
+        .label("rank"),
+    ).subquery()
+    stmt = (
+        select(ranked.c.dimension, ranked.c.value, ranked.c.n)
+        .where(ranked.c.rank <= limit + 2)
+        .order_by(ranked.c.dimension, ranked.c.rank)
+    )
+    found: dict[str, tuple[list[ValueCount], int]] = {d: ([], 0) for d in dimensions}
+    for row in session.execute(stmt):
+        name = dimensions[row.dimension]
+        values, missing = found[name]
+        if row.value is None:
+            found[name] = (values, int(row.n))
+        else:
+            values.append(ValueCount(value=row.value, count=int(row.n)))
+    return {
+        name: ValueCounts(
+            dimension=name, values=values[:limit], more=len(values) > limit, missing=missing
+        )
+        for name, (values, missing) in found.items()
+    }
 
 
 # -- dates ------------------------------------------------------------------------------------
@@ -288,14 +346,20 @@ class MapData:
     total: int
     # Movements that cannot be drawn as an arrow: an end unresolved or without coordinates.
     unmapped: int
+    # Routes beyond the drawing cap (the smallest ones), and the movements on them.
+    hidden_routes: int = 0
+    hidden_movements: int = 0
 
 
 def _located(alias: Any) -> ColumnElement[bool]:
     return and_(alias.id.is_not(None), alias.lat.is_not(None), alias.lon.is_not(None))
 
 
-def map_data(session: Session, filters: MovementFilters) -> MapData:
-    """Routes origin -> destination between located places, with movement and source counts."""
+def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 400) -> MapData:
+    """Routes origin -> destination between located places, with movement and source counts.
+
+    The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*``.
+    """
     both = and_(_located(OriginPlace), _located(DestinationPlace))
     stmt = (
         select_filtered(
@@ -328,8 +392,21 @@ def map_data(session: Session, filters: MovementFilters) -> MapData:
             movements=int(r.n),
             sources=int(r.sources),
         )
-        for r in session.execute(stmt)
+        for r in session.execute(stmt.limit(max_routes))
     ]
+    hidden_routes = hidden_movements = 0
+    if len(routes) == max_routes:
+        pairs = (
+            select_filtered(filters, func.count().label("n"))
+            .where(both)
+            .group_by(OriginPlace.id, DestinationPlace.id)
+            .subquery()
+        )
+        all_routes, all_movements = session.execute(
+            select(func.count(), func.coalesce(func.sum(pairs.c.n), 0))
+        ).one()
+        hidden_routes = int(all_routes) - len(routes)
+        hidden_movements = int(all_movements) - sum(r.movements for r in routes)
     places: dict[int, MapPlace] = {}
     for alias, attribute in ((OriginPlace, "outflow"), (DestinationPlace, "inflow")):
         ends = (
@@ -350,6 +427,8 @@ def map_data(session: Session, filters: MovementFilters) -> MapData:
         places=sorted(places.values(), key=lambda p: -(p.inflow + p.outflow)),
         total=int(total),
         unmapped=int(unmapped),
+        hidden_routes=hidden_routes,
+        hidden_movements=hidden_movements,
     )
 
 

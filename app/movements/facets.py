@@ -10,7 +10,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.movements.aggregates import DateHistogram, ValueCounts, date_histogram, value_counts
+from app.movements.aggregates import (
+    DateHistogram,
+    ValueCounts,
+    date_histogram,
+    value_counts_many,
+)
 from app.movements.filters import MovementFilters
 
 # (dimension, heading, query parameter a value sets)
@@ -86,8 +91,9 @@ def _date_label(start: str, end: str, unit: str) -> str:
 def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) -> Facets:
     """Every facet for ``filters``; counts honour the whole filter, including the facet's own."""
     facets = []
+    every = value_counts_many(session, filters, [name for name, _, _ in FACETS], limit=limit)
     for name, heading, param in FACETS:
-        counts = value_counts(session, filters, name, limit=limit)
+        counts = every[name]
         facets.append(
             Facet(
                 name=name,

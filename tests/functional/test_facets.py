@@ -154,3 +154,17 @@ def test_links_that_swap_main_get_the_whole_page(client: TestClient, known: Know
     assert '<main id="main">' in response.text
     assert '<form id="filters"' in response.text
     assert len(rows(response.text)) == 1
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "reported"}, {"destination": "Kursk"}])
+def test_one_scan_counts_equal_one_query_per_dimension(
+    session: Session, known: Known, query: dict[str, str]
+) -> None:
+    from app.movements.aggregates import DIMENSIONS, value_counts, value_counts_many
+    from app.movements.filters import MovementFilters
+
+    filters = MovementFilters.from_query(query)
+    for limit in (1, 2, 8):
+        many = value_counts_many(session, filters, list(DIMENSIONS), limit=limit)
+        for name in DIMENSIONS:
+            assert many[name] == value_counts(session, filters, name, limit=limit), (name, limit)

@@ -117,3 +117,17 @@ def test_bundled_outlines_are_served(client: TestClient) -> None:
     response = client.get("/static/vendor/countries-50m.json")
     assert response.status_code == 200
     assert response.json()["type"] == "Topology"
+
+
+def test_only_the_largest_routes_are_drawn_and_the_rest_counted(
+    session: Session, known: Known
+) -> None:
+    from app.movements.aggregates import map_data
+    from app.movements.filters import MovementFilters
+
+    data = map_data(session, MovementFilters(), max_routes=1)
+    assert [(r.origin, r.destination, r.movements) for r in data.routes] == [
+        ("Kherson", "Kursk Oblast", 3)
+    ]
+    assert (data.hidden_routes, data.hidden_movements) == (2, 2)
+    assert sum(r.movements for r in data.routes) + data.hidden_movements + data.unmapped == 7

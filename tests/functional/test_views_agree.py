@@ -70,7 +70,11 @@ def test_facets_timeline_map_and_exports_agree_with_the_table(
 
     # Map: arrows plus the rows that cannot be drawn make up the table.
     map_page = client.get(f"/map?{query}").text
-    on_routes = sum(int(n) for n in re.findall(r'data-movements="(\d+)"', map_page))
+    drawn_routes = json.loads(
+        re.search(r'id="map-data">(.*?)</script>', map_page, re.S)[1]  # type: ignore[index]
+    )["routes"]
+    on_routes = sum(r["movements"] for r in drawn_routes)
+    assert on_routes == sum(int(n) for n in re.findall(r'data-movements="(\d+)"', map_page))
     unmapped = re.search(r'id="unmapped">(\d+) of (\d+)', map_page)
     assert on_routes + (int(unmapped[1]) if unmapped else 0) == total
     if unmapped:
