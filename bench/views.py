@@ -15,17 +15,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine, insert  # noqa: E402
-from sqlalchemy.orm import sessionmaker  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, insert
+from sqlalchemy.orm import sessionmaker
 
-from app.articles.models import Article  # noqa: E402
-from app.entities.models import Place  # noqa: E402
-from app.main import create_app  # noqa: E402
-from app.migrate import upgrade  # noqa: E402
-from app.movements.models import Movement  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from tests.database import database_name, recreate_database  # noqa: E402
+from app.articles.models import Article
+from app.entities.models import Place
+from app.main import create_app
+from app.migrate import upgrade
+from app.movements.models import Movement
+from app.settings import Settings
+from tests.database import database_name, recreate_database
 
 
 def main(n: int) -> None:
@@ -36,13 +36,20 @@ def main(n: int) -> None:
     rng = random.Random(7)
     with factory() as session:
         places = [
-            Place(key=f"bench:{i}", name=f"Place {i}", kind="city", lat=45 + rng.random() * 10,
-                  lon=25 + rng.random() * 15)
+            Place(
+                key=f"bench:{i}",
+                name=f"Place {i}",
+                kind="city",
+                lat=45 + rng.random() * 10,
+                lon=25 + rng.random() * 15,
+            )
             for i in range(200)
         ]
         session.add_all(places)
         articles = [
-            Article(title=f"A{i}", text=f"text {i}", content_sha256=f"{i:064d}", outlet=f"Outlet {i % 30}")
+            Article(
+                title=f"A{i}", text=f"t {i}", content_sha256=f"{i:064d}", outlet=f"Outlet {i % 30}"
+            )
             for i in range(max(1, n // 20))
         ]
         session.add_all(articles)
@@ -50,25 +57,40 @@ def main(n: int) -> None:
         now = datetime.now(UTC)
         rows = []
         for i in range(n):
-            rows.append({
-                "article_id": articles[i % len(articles)].id,
-                "unit_text": f"{rng.randint(1, 300)}th Brigade",
-                "side": rng.choice(["Russia", "Ukraine"]),
-                "origin_text": "o", "origin_place_id": rng.choice(places).id,
-                "destination_text": "d", "destination_place_id": rng.choice(places).id,
-                "source_text": f"Source {rng.randint(1, 80)}",
-                "status": rng.choice(["reported", "planned", "denied"]),
-                "event_date": date(2024, 1, 1) + timedelta(days=rng.randint(0, 900)),
-                "evidence": "e", "evidence_start": 0, "evidence_end": 1, "confidence": 0.7,
-                "created_at": now - timedelta(hours=rng.randint(0, 24 * 60)),
-            })
+            rows.append(
+                {
+                    "article_id": articles[i % len(articles)].id,
+                    "unit_text": f"{rng.randint(1, 300)}th Brigade",
+                    "side": rng.choice(["Russia", "Ukraine"]),
+                    "origin_text": "o",
+                    "origin_place_id": rng.choice(places).id,
+                    "destination_text": "d",
+                    "destination_place_id": rng.choice(places).id,
+                    "source_text": f"Source {rng.randint(1, 80)}",
+                    "status": rng.choice(["reported", "planned", "denied"]),
+                    "event_date": date(2024, 1, 1) + timedelta(days=rng.randint(0, 900)),
+                    "evidence": "e",
+                    "evidence_start": 0,
+                    "evidence_end": 1,
+                    "confidence": 0.7,
+                    "created_at": now - timedelta(hours=rng.randint(0, 24 * 60)),
+                }
+            )
         for start in range(0, n, 5000):
             session.execute(insert(Movement), rows[start : start + 5000])
         session.commit()
     app = create_app(Settings(environment="test", database_url=url), session_factory=factory)
     with TestClient(app) as client:
-        for path in ("/movements", "/movements?destination=Place+1", "/timeline", "/map", "/",
-                     "/movements.csv", "/movements.ndjson", "/movements.geojson"):
+        for path in (
+            "/movements",
+            "/movements?destination=Place+1",
+            "/timeline",
+            "/map",
+            "/",
+            "/movements.csv",
+            "/movements.ndjson",
+            "/movements.geojson",
+        ):
             client.get(path)  # warm
             started = time.perf_counter()
             response = client.get(path)

@@ -118,7 +118,7 @@ def value_counts_many(
     found: dict[str, tuple[list[ValueCount], int]] = {d: ([], 0) for d in dimensions}
     for row in session.execute(stmt):
         name = dimensions[row.dimension]
-        values, missing = found[name]
+        values = found[name][0]
         if row.value is None:
             found[name] = (values, int(row.n))
         else:
