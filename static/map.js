@@ -75,7 +75,8 @@
     const heads = [];
     data.routes.forEach((route, index) => {
       const points = arc(route.from, route.to);
-      const weight = 2 + 8 * Math.sqrt(route.movements / maxMovements);
+      // Width shows the share of the busiest route; single-movement legs stay thin.
+      const weight = maxMovements === 1 ? 3 : 2 + 8 * Math.sqrt(route.movements / maxMovements);
       const shade = Math.min(ROUTE_COLOURS.length - 1, Math.round((route.sources / maxSources) * (ROUTE_COLOURS.length - 1)));
       const colour = ROUTE_COLOURS[shade];
       const line = L.polyline(points, { color: colour, weight, opacity: 0.85, lineCap: "round", className: "route-line" }).addTo(map);

@@ -200,6 +200,7 @@ def test_unit_and_place_pages(
     page.locator("td.unit a", has_text="the 76th division").click()
     expect(page.locator("h1")).to_have_text("76th Air Assault Division")
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
+    expect(page.locator("#map")).to_have_attribute("data-outlines-loaded", "true")
     expect(page.locator("path.route-line")).to_have_count(2)
     expect(page.locator("#unit-movements li.step")).to_have_count(2)
     page.screenshot(path=str(tmp_path / "unit.png"), full_page=True)
