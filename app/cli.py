@@ -69,6 +69,47 @@ def _extract(args: argparse.Namespace) -> int:
     return status
 
 
+def _users(args: argparse.Namespace) -> int:
+    """``troopwatch users create|set-role|disable``: account admin from the shell."""
+    import getpass
+
+    from app.db import make_engine, make_session_factory
+    from app.users import service
+
+    settings = Settings()
+    engine = make_engine(_database_url(), settings)
+    try:
+        with make_session_factory(engine)() as session:
+            if args.users_command == "create":
+                password = (
+                    sys.stdin.readline().rstrip("\n")
+                    if args.password_stdin
+                    else getpass.getpass(f"Password for {args.username}: ")
+                )
+                user = service.create_user(
+                    session, username=args.username, password=password, role=args.role
+                )
+                message = f"created {user.role} {user.username}"
+            else:
+                found = service.get_user_by_username(session, args.username)
+                if found is None:
+                    raise service.AccountError(f"There is no user {args.username!r}.")
+                if args.users_command == "set-role":
+                    service.set_role(session, found, args.role)
+                    message = f"{found.username} is now {found.role}"
+                else:
+                    service.set_active(session, found, False)
+                    message = f"disabled {found.username}; their sessions and tokens are revoked"
+            session.commit()
+    except service.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(message)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="troopwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -97,6 +138,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("rest", nargs=argparse.REMAINDER)
     extract.set_defaults(func=_extract)
+
+    users = sub.add_parser("users", help="create users, change roles, disable accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    create = users_sub.add_parser("create", help="add a user (asks for the password)")
+    create.add_argument("username")
+    create.add_argument("--role", default="viewer", help="viewer, analyst or admin")
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    set_role = users_sub.add_parser("set-role", help="change a user's role")
+    set_role.add_argument("username")
+    set_role.add_argument("role", help="viewer, analyst or admin")
+    disable = users_sub.add_parser("disable", help="disable a user and end their sessions")
+    disable.add_argument("username")
+    users.set_defaults(func=_users)
     return parser
 
 

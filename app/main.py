@@ -16,7 +16,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import api
+from app import api, workflow
 from app.articles import views as article_views
 from app.articles.service import ArticleNotFound
 from app.dashboard import views as dashboard_views
@@ -28,6 +28,7 @@ from app.movements.filters import FilterError
 from app.settings import Settings
 from app.templating import ROOT, templates
 from app.timeline import views as timeline_views
+from app.users.security import install_security
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    install_security(app)  # before any router: sign-in and CSRF apply to every route
     app.state.session_factory = session_factory
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(map_views.router)
     app.include_router(entity_views.router)
     app.include_router(dashboard_views.router)
+    app.include_router(workflow.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

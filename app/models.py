@@ -5,13 +5,15 @@ from app.audit.models import Revision
 from app.db import Base
 from app.entities.models import Place, Source, Unit
 from app.movements.models import DatePrecision, Movement, Provenance, ReviewStatus, Status
-from app.users.models import Role, User
+from app.users.models import ApiToken, LoginAttempt, Role, User, UserSession
 
 __all__ = [
+    "ApiToken",
     "Article",
     "Base",
     "DatePrecision",
     "ExtractionStatus",
+    "LoginAttempt",
     "Movement",
     "Place",
     "Provenance",
@@ -22,4 +24,5 @@ __all__ = [
     "Status",
     "Unit",
     "User",
+    "UserSession",
 ]

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     map_tile_url: str | None = None
     map_tile_attribution: str = ""
 
+    session_days: float = 14.0
+    # Set behind HTTPS; cookies are also marked Secure whenever the request came over https.
+    cookie_secure: bool = False
+    login_max_failures: int = 5
+    login_max_failures_per_address: int = 30
+    login_window_seconds: int = 900
+
     db_pool_size: int = 5
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0

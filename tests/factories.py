@@ -6,12 +6,16 @@ import itertools
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.articles.models import Article
 from app.articles.service import content_hash
 from app.entities.models import Place
 from app.movements.models import Movement
+from app.settings import Settings
+from app.users.models import User, UserSession
+from app.users.service import hash_password, hash_token, start_session
 
 _seq = itertools.count(1)
 
@@ -73,3 +77,37 @@ def make_movement(session: Session, article: Article | None = None, **fields: An
     session.add(movement)
     session.flush()
     return movement
+
+
+TEST_PASSWORD = "correct horse battery staple"
+_password_hash: list[str] = []
+
+
+def test_password_hash() -> str:
+    """One argon2 hash of ``TEST_PASSWORD`` per run: hashing is slow on purpose."""
+    if not _password_hash:
+        _password_hash.append(hash_password(TEST_PASSWORD))
+    return _password_hash[0]
+
+
+def make_user(session: Session, role: str = "viewer", **fields: Any) -> User:
+    values: dict[str, Any] = {
+        "username": f"{role}{next(_seq)}",
+        "password_hash": test_password_hash(),
+        "role": role,
+        "is_active": True,
+    }
+    values.update(fields)
+    user = User(**values)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def start_test_session(session: Session, user: User) -> tuple[str, str]:
+    """A signed-in session for ``user``: (cookie token, CSRF token)."""
+    token = start_session(session, user, settings=Settings(environment="test"))
+    csrf = session.execute(
+        select(UserSession.csrf_token).where(UserSession.token_hash == hash_token(token))
+    ).scalar_one()
+    return token, csrf

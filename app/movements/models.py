@@ -74,6 +74,13 @@ class Movement(Timestamped, Base):
             "id",
             postgresql_where=text("review_status = 'pending' AND deleted_at IS NULL"),
         ),
+        Index(
+            "ix_movement_review_queue_confidence",
+            "confidence",
+            "id",
+            postgresql_where=text("review_status = 'pending' AND deleted_at IS NULL"),
+        ),
+        Index("ix_movement_merged_into_id", "merged_into_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +111,13 @@ class Movement(Timestamped, Base):
     # Optimistic locking: an UPDATE carries the version it read; a stale one fails loudly.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set when this report was merged into another record describing the same movement.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("movement.id", ondelete="SET NULL")
+    )
+    # Distinct articles reporting this movement (itself plus merged reports); kept by the
+    # merge service so that tables and exports read it without a join.
+    corroboration: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     article: Mapped[Article] = relationship(lazy="raise")
     unit: Mapped[Unit | None] = relationship(lazy="raise")

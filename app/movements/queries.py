@@ -260,6 +260,8 @@ EXPORT_COLUMNS: dict[str, Any] = {
     "provenance": Movement.provenance,
     "extractor_version": Movement.extractor_version,
     "version": Movement.version,
+    # Distinct articles reporting the movement; stored on the row by the merge service.
+    "corroboration": Movement.corroboration,
     "article_id": Movement.article_id,
     "article_title": Article.title,
     "article_url": Article.url,

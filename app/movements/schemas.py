@@ -43,6 +43,7 @@ class MovementOut(BaseModel):
     provenance: str
     extractor_version: str | None
     version: int
+    corroboration: int
     created_at: datetime
     updated_at: datetime
 

@@ -11,11 +11,16 @@ from collections.abc import Iterator
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
 
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
+from app.users.models import User
+from app.users.security import SESSION_COOKIE
 from tests.database import database_name, recreate_database
+from tests.factories import make_user, start_test_session
 
 CHROMIUM = os.environ.get("TROOPWATCH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,10 +41,34 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The whole app served by uvicorn in a thread, on a freshly migrated database."""
+def live_database_url() -> str:
+    """The live server's database: fresh, migrated, with one admin (username ``admin``)."""
     url = recreate_database(database_name("_browser"))
     upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as session:
+        make_user(session, role="admin", username="admin")
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def admin_session_token(live_database_url: str) -> str:
+    """A fresh admin session per test, so a test that signs out cannot affect the next."""
+    engine = create_engine(live_database_url)
+    with Session(engine) as session:
+        admin = session.scalars(select(User).where(User.username == "admin")).one()
+        token, _ = start_test_session(session, admin)
+        session.commit()
+    engine.dispose()
+    return token
+
+
+@pytest.fixture(scope="session")
+def live_server(live_database_url: str) -> Iterator[str]:
+    """The whole app served by uvicorn in a thread, on a freshly migrated database."""
+    url = live_database_url
     settings = Settings(environment="test", database_url=url)
     port = _free_port()
     server = uvicorn.Server(
@@ -66,7 +95,21 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser, live_server: str, admin_session_token: str) -> Iterator[Page]:
+    """A page signed in as the admin."""
+    context = browser.new_context(accept_downloads=True)
+    context.add_cookies(
+        [{"name": SESSION_COOKIE, "value": admin_session_token, "url": live_server}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def anonymous_page(browser: Browser) -> Iterator[Page]:
+    """A page with no session: sees only the sign-in page."""
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
