@@ -11,28 +11,32 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
+from app.users.security import SESSION_COOKIE
 from tests.browser.conftest import _free_port
 from tests.database import database_name, recreate_database
+from tests.factories import make_user, start_test_session
 from tests.visual_fixture import Known, load_known
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def visual_server() -> Iterator[tuple[str, Known]]:
-    """The app on a database of its own holding only the known fixture."""
+def visual_server() -> Iterator[tuple[str, Known, str]]:
+    """The app on a database of its own holding only the known fixture, and a viewer's token."""
     url = recreate_database(database_name("_visual"))
     upgrade(url)
     engine = create_engine(url)
     with sessionmaker(bind=engine, expire_on_commit=False)() as session:
         known = load_known(session)
+        token, _ = start_test_session(session, make_user(session, role="viewer"))
+        session.commit()
     engine.dispose()
     port = _free_port()
     app = create_app(Settings(environment="test", database_url=url))
@@ -43,14 +47,20 @@ def visual_server() -> Iterator[tuple[str, Known]]:
     while not server.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", known
+    yield f"http://127.0.0.1:{port}", known, token
     server.should_exit = True
     thread.join(timeout=10)
 
 
 @pytest.fixture
-def offline(page: Page) -> Page:
-    """Refuse every request that leaves the machine: the pages must not need the internet."""
+def offline(browser: Browser, visual_server: tuple[str, Known, str]) -> Iterator[Page]:
+    """Signed in as a viewer, refusing every request that leaves the machine: the pages must
+    not need the internet."""
+    base, _, token = visual_server
+    context = browser.new_context(accept_downloads=True)
+    context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
 
     def guard(route: Route) -> None:
         if route.request.url.startswith(("http://127.0.0.1", "data:", "blob:")):
@@ -59,13 +69,14 @@ def offline(page: Page) -> Page:
             route.abort()
 
     page.route("**/*", guard)
-    return page
+    yield page
+    context.close()
 
 
 def test_facets_filter_the_table_and_exports_follow(
-    offline: Page, visual_server: tuple[str, Known], tmp_path: Path
+    offline: Page, visual_server: tuple[str, Known, str], tmp_path: Path
 ) -> None:
-    page, (base, known) = offline, visual_server
+    page, (base, known, _) = offline, visual_server
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{base}/movements")
     rows = page.locator("table.movements tbody tr")
@@ -115,9 +126,9 @@ def test_facets_filter_the_table_and_exports_follow(
 
 
 def test_timeline_zooms_pans_and_opens_records(
-    offline: Page, visual_server: tuple[str, Known], tmp_path: Path
+    offline: Page, visual_server: tuple[str, Known, str], tmp_path: Path
 ) -> None:
-    page, (base, known) = offline, visual_server
+    page, (base, known, _) = offline, visual_server
     page.set_viewport_size({"width": 1400, "height": 800})
     page.goto(f"{base}/timeline")
     svg = page.locator("#timeline")
@@ -167,9 +178,9 @@ def test_timeline_zooms_pans_and_opens_records(
 
 
 def test_map_draws_offline_and_lists_a_routes_records(
-    offline: Page, visual_server: tuple[str, Known], tmp_path: Path
+    offline: Page, visual_server: tuple[str, Known, str], tmp_path: Path
 ) -> None:
-    page, (base, known) = offline, visual_server
+    page, (base, known, _) = offline, visual_server
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(f"{base}/map")
     expect(page.locator("#map")).to_have_attribute("data-ready", "true")
@@ -192,9 +203,9 @@ def test_map_draws_offline_and_lists_a_routes_records(
 
 
 def test_unit_and_place_pages(
-    offline: Page, visual_server: tuple[str, Known], tmp_path: Path
+    offline: Page, visual_server: tuple[str, Known, str], tmp_path: Path
 ) -> None:
-    page, (base, _) = offline, visual_server
+    page, (base, _, _) = offline, visual_server
     page.set_viewport_size({"width": 1300, "height": 900})
     page.goto(f"{base}/movements")
     page.locator("td.unit a", has_text="the 76th division").click()
@@ -214,9 +225,9 @@ def test_unit_and_place_pages(
 
 
 def test_overview_links_into_the_table(
-    offline: Page, visual_server: tuple[str, Known], tmp_path: Path
+    offline: Page, visual_server: tuple[str, Known, str], tmp_path: Path
 ) -> None:
-    page, (base, _) = offline, visual_server
+    page, (base, _, _) = offline, visual_server
     page.set_viewport_size({"width": 1300, "height": 900})
     page.goto(f"{base}/")
     expect(page.locator("#window-24h [data-stat=added] strong")).to_have_text("3")

@@ -22,8 +22,9 @@ from app.migrate import upgrade
 from app.movements import export
 from app.movements.export import COLUMNS, geojson_parts, json_array_parts, ndjson_lines
 from app.settings import Settings
+from app.users.security import SESSION_COOKIE
 from tests.database import database_name, recreate_database
-from tests.factories import make_article, make_movement
+from tests.factories import make_article, make_movement, make_user, start_test_session
 from tests.visual_fixture import Known, load_known
 
 pytestmark = pytest.mark.functional
@@ -130,7 +131,7 @@ def own_database() -> Iterator[sessionmaker[Session]]:
 
 
 @pytest.fixture
-def served(own_database: sessionmaker[Session]) -> Iterator[str]:
+def served(own_database: sessionmaker[Session]) -> Iterator[tuple[str, dict[str, str]]]:
     """The app on a real socket, so a download can be cut at the network level."""
     port = _free_port()
     app = create_app(Settings(environment="test"), session_factory=own_database)
@@ -141,14 +142,18 @@ def served(own_database: sessionmaker[Session]) -> Iterator[str]:
     while not server.started:
         assert time.monotonic() < deadline, "server did not start"
         time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
+    with own_database() as session:
+        token, _ = start_test_session(session, make_user(session, role="viewer"))
+        session.commit()
+    yield f"http://127.0.0.1:{port}", {SESSION_COOKIE: token}
     server.should_exit = True
     thread.join(timeout=10)
 
 
 def test_a_download_cut_midway_is_detectable(
-    served: str, own_database: sessionmaker[Session]
+    served: tuple[str, dict[str, str]], own_database: sessionmaker[Session]
 ) -> None:
+    base, cookies = served
     with own_database() as session:
         article = make_article(session)
         for i in range(3 * export.BATCH_ROWS):
@@ -156,7 +161,10 @@ def test_a_download_cut_midway_is_detectable(
         session.commit()
     for fmt in ("csv", "ndjson", "json", "geojson"):
         received = b""
-        with httpx.Client() as http, http.stream("GET", f"{served}/movements.{fmt}") as response:
+        with (
+            httpx.Client(cookies=cookies) as http,
+            http.stream("GET", f"{base}/movements.{fmt}") as response,
+        ):
             expected = int(response.headers["x-total-count"])
             for chunk in response.iter_bytes():
                 received += chunk
@@ -174,7 +182,7 @@ def test_a_download_cut_midway_is_detectable(
             got = text.count('"evidence_start":')
         assert got < expected, fmt
     # And the whole file, read to the end, has exactly the announced number of rows.
-    full = httpx.get(f"{served}/movements.ndjson", timeout=60)
+    full = httpx.get(f"{base}/movements.ndjson", cookies=cookies, timeout=60)
     assert full.text.count("\n") == int(full.headers["x-total-count"])
 
 

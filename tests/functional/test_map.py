@@ -8,10 +8,12 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.main import create_app
 from app.settings import Settings
+from app.users.security import SESSION_COOKIE
+from tests.factories import make_user, start_test_session
 from tests.visual_fixture import Known, load_known
 
 pytestmark = pytest.mark.functional
@@ -84,7 +86,7 @@ def test_filters_narrow_the_routes(client: TestClient, known: Known) -> None:
 
 
 def test_map_is_offline_by_default_and_takes_a_tile_url(
-    client: TestClient, known: Known, settings: Settings, session_factory: object
+    client: TestClient, known: Known, settings: Settings, session_factory: sessionmaker[Session]
 ) -> None:
     page = client.get("/map").text
     assert 'data-outlines="/static/vendor/countries-50m.json"' in page
@@ -95,7 +97,10 @@ def test_map_is_offline_by_default_and_takes_a_tile_url(
         settings.model_copy(update={"map_tile_url": "https://tiles.example/{z}/{x}/{y}.png"}),
         session_factory=session_factory,
     )
-    with TestClient(online) as other:
+    with session_factory() as session:
+        token, _ = start_test_session(session, make_user(session, role="viewer"))
+        session.commit()
+    with TestClient(online, cookies={SESSION_COOKIE: token}) as other:
         assert (
             map_data(other.get("/map").text)["tileUrl"] == "https://tiles.example/{z}/{x}/{y}.png"
         )
