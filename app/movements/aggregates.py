@@ -196,13 +196,17 @@ def date_histogram(session: Session, filters: MovementFilters) -> DateHistogram:
         .group_by(start)
         .order_by(start)
     )
+    counted = {row.start: int(row.n) for row in session.execute(stmt)}
+    # Every bucket from the first to the last, empty ones too, so the bars read as a time axis.
     buckets = []
-    for row in session.execute(stmt):
-        low = max(row.start, filters.date_from) if filters.date_from else row.start
-        high = _bucket_end(row.start, unit)
+    start_of = min(counted)
+    while start_of <= max(counted):
+        low = max(start_of, filters.date_from) if filters.date_from else start_of
+        high = _bucket_end(start_of, unit)
         if filters.date_to:
             high = min(high, filters.date_to)
-        buckets.append(DateBucket(start=low, end=high, count=int(row.n)))
+        buckets.append(DateBucket(start=low, end=high, count=counted.get(start_of, 0)))
+        start_of = _bucket_end(start_of, unit) + timedelta(days=1)
     return DateHistogram(unit=unit, buckets=buckets, undated=int(undated))
 
 

@@ -124,6 +124,9 @@ def test_date_histogram_is_ordered_by_date_and_links_to_its_range(
     assert "by week" in page
     assert sum(int(n) for _, n in starts) == 6
     assert "1 without a date" in page
+    # Every week from the first to the last is a bar, empty weeks included (a time axis).
+    assert len(starts) == 15
+    assert all(int(n) == 0 for day, n in starts if "2025-12-15" <= day <= "2026-01-19")
     for query in re.findall(r'<a role="listitem" href="/movements\?([^"]+)"', page):
         query = html.unescape(query)
         count = int(
