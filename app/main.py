@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -20,11 +20,15 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import api, workflow
 from app.articles import views as article_views
 from app.articles.service import ArticleNotFound
+from app.dashboard import views as dashboard_views
 from app.db import make_engine, make_session_factory, resolve_database_url
+from app.entities import views as entity_views
+from app.maps import views as map_views
 from app.movements import views as movement_views
 from app.movements.filters import FilterError
 from app.settings import Settings
 from app.templating import ROOT, templates
+from app.timeline import views as timeline_views
 from app.users.security import install_security
 
 log = logging.getLogger(__name__)
@@ -127,11 +131,11 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(article_views.router)
     app.include_router(movement_views.router)
     app.include_router(api.router)
+    app.include_router(timeline_views.router)
+    app.include_router(map_views.router)
+    app.include_router(entity_views.router)
+    app.include_router(dashboard_views.router)
     app.include_router(workflow.router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/movements", status_code=307)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     page_size: int = 50
     max_page_size: int = 500
 
+    # The map draws bundled country outlines and needs no internet; online users may add a
+    # tile layer, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png".
+    map_tile_url: str | None = None
+    map_tile_attribution: str = ""
+
     session_days: float = 14.0
     # Set behind HTTPS; cookies are also marked Secure whenever the request came over https.
     cookie_secure: bool = False
