@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -19,14 +20,18 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import api, workflow
 from app.articles import views as article_views
 from app.articles.service import ArticleNotFound
+from app.dashboard import views as dashboard_views
 from app.db import make_engine, make_session_factory, resolve_database_url
+from app.entities import views as entity_views
 from app.imports import views as import_views
 from app.imports.service import ImportNotFound
 from app.jobs import start_inprocess_worker, stop_inprocess_worker
+from app.maps import views as map_views
 from app.movements import views as movement_views
 from app.movements.filters import FilterError
 from app.settings import Settings
 from app.templating import ROOT, templates
+from app.timeline import views as timeline_views
 from app.users.security import install_security
 
 log = logging.getLogger(__name__)
@@ -91,6 +96,16 @@ def _error_response(scope: Scope, status_code: int, message: str) -> Response:
     return Response(html, status_code=status_code, media_type="text/html")
 
 
+def _warm_extractor() -> None:
+    """Build the gazetteer and load language models once, off the request path."""
+    from app import extraction
+
+    try:
+        extraction.extract("Troops moved from Kyiv to Lviv.", language="en")
+    except Exception:  # a warm-up failure shows again, clearly, on the first real extraction
+        log.exception("extractor warm-up failed")
+
+
 def create_app(settings: Settings | None = None, *, session_factory: Any = None) -> FastAPI:
     """Build the app. Tests pass their own settings and a session factory bound to a test DB."""
     settings = settings or Settings()
@@ -101,6 +116,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         if getattr(app.state, "session_factory", None) is None:
             engine = make_engine(resolve_database_url(settings), settings)
             app.state.session_factory = make_session_factory(engine)
+        if settings.warm_extractor:
+            threading.Thread(target=_warm_extractor, name="warm-extractor", daemon=True).start()
         worker = start_inprocess_worker(settings, app.state.session_factory)
         yield
         await stop_inprocess_worker(worker)
@@ -127,11 +144,11 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(movement_views.router)
     app.include_router(api.router)
     app.include_router(import_views.router)
+    app.include_router(timeline_views.router)
+    app.include_router(map_views.router)
+    app.include_router(entity_views.router)
+    app.include_router(dashboard_views.router)
     app.include_router(workflow.router)
-
-    @app.get("/", include_in_schema=False)
-    def home() -> RedirectResponse:
-        return RedirectResponse("/movements", status_code=307)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -26,12 +26,20 @@ class Settings(BaseSettings):
     # Refused in production by the validator below; fine for a laptop.
     secret_key: str = "dev-only-insecure-secret"  # noqa: S105
 
+    # Load the extraction models in the background at start-up, so the first paste is fast.
+    warm_extractor: bool = True
+
     max_article_chars: int = 500_000
     max_title_chars: int = 300
     max_url_chars: int = 2_000
     max_outlet_chars: int = 200
     page_size: int = 50
     max_page_size: int = 500
+
+    # The map draws bundled country outlines and needs no internet; online users may add a
+    # tile layer, e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png".
+    map_tile_url: str | None = None
+    map_tile_attribution: str = ""
 
     session_days: float = 14.0
     # Set behind HTTPS; cookies are also marked Secure whenever the request came over https.

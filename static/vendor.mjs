@@ -11,6 +11,10 @@ const target = join(here, "vendor");
 // [source inside node_modules, file name under static/vendor]
 const files = [
   ["htmx.org/dist/htmx.min.js", "htmx.min.js"],
+  ["leaflet/dist/leaflet.js", "leaflet.js"],
+  ["leaflet/dist/leaflet.css", "leaflet.css"],
+  ["topojson-client/dist/topojson-client.min.js", "topojson-client.min.js"],
+  ["world-atlas/countries-50m.json", "countries-50m.json"],
 ];
 
 mkdirSync(target, { recursive: true });

@@ -58,7 +58,7 @@ def session(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(environment="test", database_url=database_url)
+    return Settings(environment="test", database_url=database_url, warm_extractor=False)
 
 
 @pytest.fixture

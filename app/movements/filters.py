@@ -11,7 +11,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,6 +19,11 @@ from app.movements.models import ReviewStatus, Status
 
 # Text filters: matched case-insensitively against the surface text and the resolved name.
 TEXT_FIELDS = ("unit", "side", "origin", "destination", "source", "outlet")
+# Exact filters: the shown value (resolved name, else surface text) equals this, ignoring case.
+# They are what a facet value links to, so a facet count is exactly the rows its link shows.
+EXACT_FIELDS = tuple(f"{name}_is" for name in TEXT_FIELDS)
+# Entity filters: the record points to this unit / place (used by the map, unit and place pages).
+ENTITY_FIELDS = ("unit_id", "origin_id", "destination_id")
 SORT_KEYS = (
     "date",
     "unit",
@@ -43,6 +48,17 @@ def _parse_date(name: str, raw: str) -> date:
         return date.fromisoformat(raw)
     except ValueError:
         raise FilterError(f"{name} must be a date written YYYY-MM-DD, not {raw!r}") from None
+
+
+def _parse_timestamp(name: str, raw: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(raw)
+    except ValueError:
+        raise FilterError(
+            f"{name} must be a timestamp written YYYY-MM-DDTHH:MM[:SS][+00:00], not {raw!r}"
+        ) from None
+    # A timestamp without an offset is read as UTC, the zone every stored time is in.
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -89,6 +105,16 @@ class MovementFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str | None = None
+    unit_is: str | None = None
+    side_is: str | None = None
+    origin_is: str | None = None
+    destination_is: str | None = None
+    source_is: str | None = None
+    outlet_is: str | None = None
+    unit_id: int | None = None
+    origin_id: int | None = None
+    destination_id: int | None = None
+    added_after: datetime | None = None
     sort: str = "date"
     desc: bool = True
     after: Cursor | None = field(default=None, compare=False)
@@ -108,7 +134,7 @@ class MovementFilters:
             raw = raw.strip()
             return raw or None
 
-        for name in (*TEXT_FIELDS, "q"):
+        for name in (*TEXT_FIELDS, "q", *EXACT_FIELDS):
             raw = get(name)
             if raw is not None:
                 if len(raw) > MAX_TEXT_FILTER:
@@ -130,6 +156,13 @@ class MovementFilters:
             if not raw.isdigit() or len(raw) > 12:
                 raise FilterError(f"article must be an article number, not {raw!r}")
             values["article"] = int(raw)
+        for name in ENTITY_FIELDS:
+            if (raw := get(name)) is not None:
+                if not raw.isdigit() or len(raw) > 12:
+                    raise FilterError(f"{name} must be a record number, not {raw!r}")
+                values[name] = int(raw)
+        if (raw := get("added_after")) is not None:
+            values["added_after"] = _parse_timestamp("added_after", raw)
         if (raw := get("date_from")) is not None:
             values["date_from"] = _parse_date("date_from", raw)
         if (raw := get("date_to")) is not None:
@@ -203,8 +236,18 @@ class MovementFilters:
     def is_filtered(self) -> bool:
         return bool(self.filter_items())
 
-    def describe(self, count: int | None = None, *, estimated: bool = False) -> str:
-        """A sentence saying what is shown: "12 movements where destination is Kursk"."""
+    def describe(
+        self,
+        count: int | None = None,
+        *,
+        estimated: bool = False,
+        labels: Mapping[str, str] | None = None,
+    ) -> str:
+        """A sentence saying what is shown: "12 movements where destination is Kursk".
+
+        ``labels`` names the records behind entity filters (``{"unit_id": "76th Division"}``).
+        """
+        names = dict(labels or {})
         parts: list[str] = []
         labels = {
             "unit": "unit",
@@ -232,6 +275,19 @@ class MovementFilters:
             parts.append(f"date is on or before {self.date_to.isoformat()}")
         if self.q is not None:
             parts.append(f"text contains “{self.q}”")
+        for name in TEXT_FIELDS:
+            value = getattr(self, f"{name}_is")
+            if value is not None:
+                parts.append(f"{name} is exactly “{value}”")
+        entity_labels = {"unit_id": "unit", "origin_id": "origin", "destination_id": "destination"}
+        for name, label in entity_labels.items():
+            value = getattr(self, name)
+            if value is not None:
+                shown = names.get(name)
+                parts.append(f"{label} is {shown} (#{value})" if shown else f"{label} is #{value}")
+        if self.added_after is not None:
+            stamp = self.added_after.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            parts.append(f"added after {stamp}")
         if count is None:
             head = "Movements"
         else:

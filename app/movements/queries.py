@@ -59,8 +59,20 @@ def sort_expression(key: str) -> ColumnElement[Any]:
     return expression
 
 
+# The value a record shows for each dimension: the resolved name, else the surface text. Facets,
+# timeline lanes and the exact ``<name>_is`` filters all group and match on these.
+SHOWN_VALUES: dict[str, Any] = {
+    "unit": func.coalesce(Unit.name, Movement.unit_text),
+    "side": Movement.side,
+    "origin": func.coalesce(OriginPlace.name, Movement.origin_text),
+    "destination": func.coalesce(DestinationPlace.name, Movement.destination_text),
+    "source": func.coalesce(Source.name, Movement.source_text),
+    "outlet": func.coalesce(Movement.outlet, Article.outlet),
+}
+
+
 def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
-    """WHERE conditions for ``filters``; the query must join the two place aliases and Article."""
+    """WHERE conditions for ``filters``; the query must be built on ``select_filtered``'s joins."""
     conditions: list[ColumnElement[bool]] = [
         Movement.deleted_at.is_(None),
         Article.deleted_at.is_(None),
@@ -89,6 +101,18 @@ def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
         conditions.append(Movement.event_date >= filters.date_from)
     if filters.date_to is not None:
         conditions.append(Movement.event_date <= filters.date_to)
+    for name, shown in SHOWN_VALUES.items():
+        exact = getattr(filters, f"{name}_is")
+        if exact is not None:
+            conditions.append(func.lower(shown) == exact.lower())
+    if filters.unit_id is not None:
+        conditions.append(Movement.unit_id == filters.unit_id)
+    if filters.origin_id is not None:
+        conditions.append(Movement.origin_place_id == filters.origin_id)
+    if filters.destination_id is not None:
+        conditions.append(Movement.destination_place_id == filters.destination_id)
+    if filters.added_after is not None:
+        conditions.append(Movement.created_at > filters.added_after)
     if filters.q:
         conditions.append(
             _text_match(
@@ -105,19 +129,28 @@ def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
 
 
 def _joined(stmt: Select[Any]) -> Select[Any]:
+    # Every join is many-to-one, so joining never multiplies rows.
     return (
         stmt.join(Article, Movement.article_id == Article.id)
         .outerjoin(OriginPlace, Movement.origin_place_id == OriginPlace.id)
         .outerjoin(DestinationPlace, Movement.destination_place_id == DestinationPlace.id)
+        .outerjoin(Unit, Movement.unit_id == Unit.id)
+        .outerjoin(Source, Movement.source_id == Source.id)
     )
+
+
+def select_filtered(filters: MovementFilters, *columns: Any) -> Select[Any]:
+    """``SELECT columns`` over the movements ``filters`` matches, every related table joined.
+
+    Counts, facets, timeline and map aggregate over this, so they see the table's rows.
+    """
+    return _joined(select(*columns).select_from(Movement)).where(*filter_conditions(filters))
 
 
 def filtered_movements(filters: MovementFilters) -> Select[Any]:
     """Movements matching ``filters`` with article and places loaded, in the filter's order."""
     stmt = (
         _joined(select(Movement))
-        .outerjoin(Unit, Movement.unit_id == Unit.id)
-        .outerjoin(Source, Movement.source_id == Source.id)
         .options(
             contains_eager(Movement.article),
             contains_eager(Movement.origin_place.of_type(OriginPlace)),
@@ -240,11 +273,8 @@ EXPORT_COLUMNS: dict[str, Any] = {
 
 def export_rows(filters: MovementFilters) -> Select[Any]:
     """The flat export query: every field of each matching movement, in the filter's order."""
-    stmt = (
-        _joined(select(*(col.label(name) for name, col in EXPORT_COLUMNS.items())))
-        .outerjoin(Unit, Movement.unit_id == Unit.id)
-        .outerjoin(Source, Movement.source_id == Source.id)
-        .where(*filter_conditions(filters))
+    stmt = _joined(select(*(col.label(name) for name, col in EXPORT_COLUMNS.items()))).where(
+        *filter_conditions(filters)
     )
     key = sort_expression(filters.sort)
     if filters.desc:

@@ -1,4 +1,4 @@
-"""Hypermedia pages for movements: the filterable table and its CSV export."""
+"""Hypermedia pages for movements: the filterable table with its facets, and its exports."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
 from app.deps import FiltersDep, SessionDep, SessionFactoryDep
-from app.movements.export import stream_csv
-from app.movements.filters import SORT_KEYS
+from app.entities.labels import filter_labels
+from app.movements.export import ExportRows, stream
+from app.movements.facets import build_facets
+from app.movements.filters import EXACT_FIELDS, SORT_KEYS
 from app.movements.models import ReviewStatus, Status
 from app.movements.queries import page_of_movements
 from app.templating import is_fragment_request, render
@@ -31,19 +33,25 @@ COLUMNS = [
 @router.get("/movements", response_class=HTMLResponse, name="movements")
 def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
     page = page_of_movements(session, filters)
+    # Links that change filters shown in the form (chips, facets) swap all of #main, so they
+    # get the whole page; the form itself swaps only #results.
+    whole_page = request.headers.get("HX-Target") == "main"
     response = render(
         request,
         "movements/list.html",
         {
             "page": page,
-            "fragment": is_fragment_request(request),
+            "fragment": is_fragment_request(request) and not whole_page,
             "filters": filters,
             "columns": COLUMNS,
             "sort_keys": SORT_KEYS,
             "statuses": [s.value for s in Status],
             "review_statuses": [s.value for s in ReviewStatus],
+            "facets": build_facets(session, filters),
+            "labels": filter_labels(session, filters),
+            "hidden_filters": (*EXACT_FIELDS, "unit_id", "origin_id", "destination_id"),
         },
-        block="results",
+        block=None if whole_page else "results",
     )
     if is_fragment_request(request):
         # The form sends every field, blank ones too; the address bar gets the canonical URL.
@@ -52,14 +60,54 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
     return response
 
 
+# Export formats: (media type, file extension).
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+    "ndjson": ("application/x-ndjson", "ndjson"),
+    "geojson": ("application/geo+json", "geojson"),
+}
+
+
+def _export(
+    session_factory: SessionFactoryDep, filters: FiltersDep, fmt: str, *, bom: bool = False
+) -> StreamingResponse:
+    """Open the rows first, so the total is in the headers before any row is streamed."""
+    rows = ExportRows(session_factory, filters)
+    media_type, extension = EXPORT_FORMATS[fmt]
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return StreamingResponse(
+        stream(rows, fmt, bom=bom),
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="movements-{stamp}.{extension}"',
+            "X-Total-Count": str(rows.total),
+            "Access-Control-Expose-Headers": "X-Total-Count",
+        },
+    )
+
+
 @router.get("/movements.csv", name="movements_csv")
 def export_csv(
     session_factory: SessionFactoryDep, filters: FiltersDep, bom: bool = False
 ) -> StreamingResponse:
     """Every movement the filter matches, streamed as UTF-8 CSV (``bom=1`` for Excel)."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return StreamingResponse(
-        stream_csv(session_factory, filters, bom=bom),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="movements-{stamp}.csv"'},
-    )
+    return _export(session_factory, filters, "csv", bom=bom)
+
+
+@router.get("/movements.json", name="movements_json")
+def export_json(session_factory: SessionFactoryDep, filters: FiltersDep) -> StreamingResponse:
+    """Every movement the filter matches, as one JSON array of flat objects."""
+    return _export(session_factory, filters, "json")
+
+
+@router.get("/movements.ndjson", name="movements_ndjson")
+def export_ndjson(session_factory: SessionFactoryDep, filters: FiltersDep) -> StreamingResponse:
+    """Every movement the filter matches, one JSON object per line."""
+    return _export(session_factory, filters, "ndjson")
+
+
+@router.get("/movements.geojson", name="movements_geojson")
+def export_geojson(session_factory: SessionFactoryDep, filters: FiltersDep) -> StreamingResponse:
+    """Every movement the filter matches, as a GeoJSON LineString origin -> destination."""
+    return _export(session_factory, filters, "geojson")

@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from app import extraction
 from app.main import create_app
 from app.migrate import upgrade
 from app.settings import Settings
@@ -69,7 +70,9 @@ def admin_session_token(live_database_url: str) -> str:
 def live_server(live_database_url: str) -> Iterator[str]:
     """The whole app served by uvicorn in a thread, on a freshly migrated database."""
     url = live_database_url
-    settings = Settings(environment="test", database_url=url)
+    settings = Settings(environment="test", database_url=url, warm_extractor=False)
+    # Load the extraction models before the first page is driven, not inside a click.
+    extraction.extract("Troops moved from Kyiv to Lviv.", language="en")
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")

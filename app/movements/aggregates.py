@@ -1,0 +1,499 @@
+"""Aggregations over the filtered movements: value counts, date buckets, timeline lanes, routes.
+
+Every function starts from ``queries.select_filtered`` with the caller's ``MovementFilters``, so
+a number shown in a facet, a lane, an arrow or on the dashboard counts the rows the table shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
+from sqlalchemy.orm import Session
+
+from app.articles.models import Article
+from app.entities.models import Source
+from app.movements.filters import MovementFilters
+from app.movements.models import Movement
+from app.movements.queries import SHOWN_VALUES, DestinationPlace, OriginPlace, select_filtered
+
+# Dimensions a facet or a timeline lane can group by, with the expression each shows.
+DIMENSIONS: dict[str, Any] = {
+    **SHOWN_VALUES,
+    "status": Movement.status,
+    "review": Movement.review_status,
+}
+
+# One independent source of a report: the named source, else the outlet that carried it.
+SOURCE_KEY = func.lower(
+    func.coalesce(Source.name, Movement.source_text, Movement.outlet, Article.outlet)
+)
+
+
+@dataclass(frozen=True)
+class ValueCount:
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ValueCounts:
+    """The most frequent values of one dimension; ``more`` when others were left off."""
+
+    dimension: str
+    values: list[ValueCount]
+    more: bool
+    missing: int
+
+
+def value_counts(
+    session: Session, filters: MovementFilters, dimension: str, *, limit: int = 10
+) -> ValueCounts:
+    """Top ``limit`` values of ``dimension`` among the filtered rows, most frequent first.
+
+    Values are grouped ignoring case (as the exact filters match), shown in one stored spelling.
+    """
+    shown = DIMENSIONS[dimension]
+    key = func.lower(shown)
+    # One query: the group of rows without a value (if any) first, then the largest groups.
+    stmt = (
+        select_filtered(filters, func.min(shown).label("value"), func.count().label("n"))
+        .group_by(key)
+        .order_by(key.is_(None).desc(), func.count().desc(), key)
+        .limit(limit + 2)
+    )
+    missing = 0
+    values: list[ValueCount] = []
+    for row in session.execute(stmt):
+        if row.value is None:
+            missing = int(row.n)
+        else:
+            values.append(ValueCount(value=row.value, count=int(row.n)))
+    return ValueCounts(
+        dimension=dimension, values=values[:limit], more=len(values) > limit, missing=missing
+    )
+
+
+def value_counts_many(
+    session: Session, filters: MovementFilters, dimensions: Sequence[str], *, limit: int = 10
+) -> dict[str, ValueCounts]:
+    """``value_counts`` for several dimensions in one scan of the filtered rows.
+
+    GROUPING SETS groups the rows once per dimension; a window keeps each set's missing group
+    and its ``limit + 1`` largest groups.
+    """
+    keys = [func.lower(DIMENSIONS[d]) for d in dimensions]
+    grouped = (
+        select_filtered(
+            filters,
+            *(func.min(DIMENSIONS[d]).label(f"v{i}") for i, d in enumerate(dimensions)),
+            *(func.grouping(key).label(f"g{i}") for i, key in enumerate(keys)),
+            func.count().label("n"),
+        )
+        .group_by(func.grouping_sets(*keys))
+        .subquery()
+    )
+    # In the rows of set i, only column g{i} is 0 (grouped by it).
+    which = case(*((grouped.c[f"g{i}"] == 0, i) for i in range(len(dimensions))))
+    value = case(*((grouped.c[f"g{i}"] == 0, grouped.c[f"v{i}"]) for i in range(len(dimensions))))
+    ranked = select(
+        which.label("dimension"),
+        value.label("value"),
+        grouped.c.n,
+        func.row_number()
+        .over(
+            partition_by=which,
+            order_by=(value.is_(None).desc(), grouped.c.n.desc(), func.lower(value)),
+        )
+        .label("rank"),
+    ).subquery()
+    stmt = (
+        select(ranked.c.dimension, ranked.c.value, ranked.c.n)
+        .where(ranked.c.rank <= limit + 2)
+        .order_by(ranked.c.dimension, ranked.c.rank)
+    )
+    found: dict[str, tuple[list[ValueCount], int]] = {d: ([], 0) for d in dimensions}
+    for row in session.execute(stmt):
+        name = dimensions[row.dimension]
+        values = found[name][0]
+        if row.value is None:
+            found[name] = (values, int(row.n))
+        else:
+            values.append(ValueCount(value=row.value, count=int(row.n)))
+    return {
+        name: ValueCounts(
+            dimension=name, values=values[:limit], more=len(values) > limit, missing=missing
+        )
+        for name, (values, missing) in found.items()
+    }
+
+
+# -- dates ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateBucket:
+    start: date
+    end: date
+    count: int
+
+
+@dataclass(frozen=True)
+class DateHistogram:
+    """Counts per day, week, month or year (chosen from the span), ordered by date."""
+
+    unit: str
+    buckets: list[DateBucket]
+    undated: int
+
+    @property
+    def peak(self) -> int:
+        return max((b.count for b in self.buckets), default=0)
+
+
+def _bucket_unit(first: date, last: date) -> str:
+    span = (last - first).days
+    if span <= 45:
+        return "day"
+    if span <= 400:
+        return "week"
+    if span <= 365 * 8:
+        return "month"
+    return "year"
+
+
+def _bucket_end(start: date, unit: str) -> date:
+    if unit == "day":
+        return start
+    if unit == "week":
+        return start + timedelta(days=6)
+    if unit == "month":
+        following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    return date(start.year, 12, 31)
+
+
+def date_histogram(session: Session, filters: MovementFilters) -> DateHistogram:
+    """Movements per date bucket; each bucket's range is clipped to the filter's own dates."""
+    first, last, undated = session.execute(
+        select_filtered(
+            filters,
+            func.min(Movement.event_date),
+            func.max(Movement.event_date),
+            func.count().filter(Movement.event_date.is_(None)),
+        )
+    ).one()
+    if first is None:
+        return DateHistogram(unit="day", buckets=[], undated=int(undated))
+    unit = _bucket_unit(first, last)
+    start = cast(func.date_trunc(unit, Movement.event_date), Date).label("start")
+    stmt = (
+        select_filtered(filters, start, func.count().label("n"))
+        .where(Movement.event_date.is_not(None))
+        .group_by(start)
+        .order_by(start)
+    )
+    counted = {row.start: int(row.n) for row in session.execute(stmt)}
+    # Every bucket from the first to the last, empty ones too, so the bars read as a time axis.
+    buckets = []
+    start_of = min(counted)
+    while start_of <= max(counted):
+        low = max(start_of, filters.date_from) if filters.date_from else start_of
+        high = _bucket_end(start_of, unit)
+        if filters.date_to:
+            high = min(high, filters.date_to)
+        buckets.append(DateBucket(start=low, end=high, count=counted.get(start_of, 0)))
+        start_of = _bucket_end(start_of, unit) + timedelta(days=1)
+    return DateHistogram(unit=unit, buckets=buckets, undated=int(undated))
+
+
+# -- timeline ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    id: int
+    article_id: int
+    day: date
+    precision: str | None
+    status: str
+    unit: str | None
+    origin: str | None
+    destination: str | None
+    source: str | None
+
+
+@dataclass
+class Lane:
+    label: str | None
+    count: int
+    items: list[TimelineItem] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    group: str
+    lanes: list[Lane]
+    total: int
+    shown: int
+    undated: int
+    first: date | None
+    last: date | None
+
+    @property
+    def truncated(self) -> bool:
+        return self.shown < self.total - self.undated
+
+
+def timeline(
+    session: Session, filters: MovementFilters, group: str, *, max_items: int = 5000
+) -> Timeline:
+    """Dated movements in lanes by ``group`` (largest lane first), at most ``max_items`` drawn."""
+    lane_key = DIMENSIONS[group]
+    lane_expr = func.lower(lane_key)
+    dated = Movement.event_date.is_not(None)
+    lane_rows = session.execute(
+        select_filtered(filters, func.min(lane_key).label("label"), func.count().label("n"))
+        .where(dated)
+        .group_by(lane_expr)
+        .order_by(func.count().desc(), lane_expr.nulls_last())
+    ).all()
+    lanes = [Lane(label=r.label, count=int(r.n)) for r in lane_rows]
+    by_key = {(lane.label or "").lower() if lane.label else None: lane for lane in lanes}
+    total, undated = session.execute(
+        select_filtered(filters, func.count(), func.count().filter(not_(dated)))
+    ).one()
+    stmt = (
+        select_filtered(
+            filters,
+            Movement.id,
+            Movement.article_id,
+            Movement.event_date,
+            Movement.date_precision,
+            Movement.status,
+            lane_key.label("lane"),
+            SHOWN_VALUES["unit"].label("unit"),
+            SHOWN_VALUES["origin"].label("origin"),
+            SHOWN_VALUES["destination"].label("destination"),
+            SHOWN_VALUES["source"].label("source"),
+        )
+        .where(dated)
+        .order_by(Movement.event_date, Movement.id)
+        .limit(max_items)
+    )
+    shown = 0
+    first = last = None
+    for row in session.execute(stmt):
+        lane = by_key[row.lane.lower() if row.lane is not None else None]
+        lane.items.append(
+            TimelineItem(
+                id=row.id,
+                article_id=row.article_id,
+                day=row.event_date,
+                precision=row.date_precision,
+                status=row.status,
+                unit=row.unit,
+                origin=row.origin,
+                destination=row.destination,
+                source=row.source,
+            )
+        )
+        shown += 1
+        first = first or row.event_date
+        last = row.event_date
+    return Timeline(
+        group=group,
+        lanes=lanes,
+        total=int(total),
+        shown=shown,
+        undated=int(undated),
+        first=first,
+        last=last,
+    )
+
+
+# -- map --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    origin_id: int
+    origin: str
+    origin_lat: float
+    origin_lon: float
+    destination_id: int
+    destination: str
+    destination_lat: float
+    destination_lon: float
+    movements: int
+    sources: int
+
+
+@dataclass
+class MapPlace:
+    id: int
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    inflow: int = 0
+    outflow: int = 0
+
+
+@dataclass(frozen=True)
+class MapData:
+    routes: list[Route]
+    places: list[MapPlace]
+    total: int
+    # Movements that cannot be drawn as an arrow: an end unresolved or without coordinates.
+    unmapped: int
+    # Routes beyond the drawing cap (the smallest ones), and the movements on them.
+    hidden_routes: int = 0
+    hidden_movements: int = 0
+
+
+def _located(alias: Any) -> ColumnElement[bool]:
+    return and_(alias.id.is_not(None), alias.lat.is_not(None), alias.lon.is_not(None))
+
+
+def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 400) -> MapData:
+    """Routes origin -> destination between located places, with movement and source counts.
+
+    The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*``.
+    """
+    both = and_(_located(OriginPlace), _located(DestinationPlace))
+    stmt = (
+        select_filtered(
+            filters,
+            OriginPlace.id.label("oid"),
+            OriginPlace.name.label("oname"),
+            OriginPlace.lat.label("olat"),
+            OriginPlace.lon.label("olon"),
+            DestinationPlace.id.label("did"),
+            DestinationPlace.name.label("dname"),
+            DestinationPlace.lat.label("dlat"),
+            DestinationPlace.lon.label("dlon"),
+            func.count().label("n"),
+            func.count(SOURCE_KEY.distinct()).label("sources"),
+        )
+        .where(both)
+        .group_by(OriginPlace.id, DestinationPlace.id)
+        .order_by(func.count().desc(), OriginPlace.id, DestinationPlace.id)
+    )
+    routes = [
+        Route(
+            origin_id=r.oid,
+            origin=r.oname,
+            origin_lat=r.olat,
+            origin_lon=r.olon,
+            destination_id=r.did,
+            destination=r.dname,
+            destination_lat=r.dlat,
+            destination_lon=r.dlon,
+            movements=int(r.n),
+            sources=int(r.sources),
+        )
+        for r in session.execute(stmt.limit(max_routes))
+    ]
+    hidden_routes = hidden_movements = 0
+    if len(routes) == max_routes:
+        pairs = (
+            select_filtered(filters, func.count().label("n"))
+            .where(both)
+            .group_by(OriginPlace.id, DestinationPlace.id)
+            .subquery()
+        )
+        all_routes, all_movements = session.execute(
+            select(func.count(), func.coalesce(func.sum(pairs.c.n), 0))
+        ).one()
+        hidden_routes = int(all_routes) - len(routes)
+        hidden_movements = int(all_movements) - sum(r.movements for r in routes)
+    places: dict[int, MapPlace] = {}
+    for alias, attribute in ((OriginPlace, "outflow"), (DestinationPlace, "inflow")):
+        ends = (
+            select_filtered(
+                filters, alias.id, alias.name, alias.kind, alias.lat, alias.lon, func.count()
+            )
+            .where(_located(alias))
+            .group_by(alias.id)
+        )
+        for pid, name, kind, lat, lon, n in session.execute(ends):
+            place = places.setdefault(pid, MapPlace(pid, name, kind, lat, lon))
+            setattr(place, attribute, int(n))
+    total, unmapped = session.execute(
+        select_filtered(filters, func.count(), func.count().filter(not_(both)))
+    ).one()
+    return MapData(
+        routes=routes,
+        places=sorted(places.values(), key=lambda p: -(p.inflow + p.outflow)),
+        total=int(total),
+        unmapped=int(unmapped),
+        hidden_routes=hidden_routes,
+        hidden_movements=hidden_movements,
+    )
+
+
+# -- place pages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowMonth:
+    month: date
+    inflow: int
+    outflow: int
+
+
+def place_flows(session: Session, place_id: int) -> tuple[list[FlowMonth], int]:
+    """Movements into and out of a place per month, and how many of them carry no date."""
+    month = cast(func.date_trunc("month", Movement.event_date), Date).label("month")
+    inflow = Movement.destination_place_id == place_id
+    outflow = Movement.origin_place_id == place_id
+    stmt = (
+        select_filtered(
+            MovementFilters(),
+            month,
+            func.count().filter(inflow).label("inflow"),
+            func.count().filter(outflow).label("outflow"),
+        )
+        .where(inflow | outflow)
+        .group_by(month)
+        .order_by(month.nulls_last())
+    )
+    counted: dict[date, FlowMonth] = {}
+    undated = 0
+    for row in session.execute(stmt):
+        if row.month is None:
+            undated = int(row.inflow) + int(row.outflow)
+        else:
+            counted[row.month] = FlowMonth(row.month, int(row.inflow), int(row.outflow))
+    # Every month from the first to the last, quiet ones as zero, so the axis is continuous.
+    months: list[FlowMonth] = []
+    if counted:
+        current, last = min(counted), max(counted)
+        while current <= last:
+            months.append(counted.get(current, FlowMonth(current, 0, 0)))
+            current = _bucket_end(current, "month") + timedelta(days=1)
+    return months, undated
+
+
+def top_values_for_place(
+    session: Session, place_id: int, dimension: str, *, limit: int = 8
+) -> list[tuple[str, int, int | None]]:
+    """The most frequent ``dimension`` values among movements into or out of a place.
+
+    Each is (value, movements, unit id when the dimension is a resolved unit).
+    """
+    shown = DIMENSIONS[dimension]
+    touches = (Movement.destination_place_id == place_id) | (Movement.origin_place_id == place_id)
+    entity = func.min(Movement.unit_id) if dimension == "unit" else literal(None)
+    stmt = (
+        select_filtered(MovementFilters(), func.min(shown), func.count(), entity)
+        .where(touches, shown.is_not(None))
+        .group_by(func.lower(shown))
+        .order_by(func.count().desc(), func.lower(shown))
+        .limit(limit)
+    )
+    return [(value, int(n), ref) for value, n, ref in session.execute(stmt)]

@@ -1,0 +1,115 @@
+"""Facets beside the table: top values with counts, each a link that adds the value as a filter.
+
+Text dimensions link to the exact ``<name>_is`` filter, so following a value shows exactly the
+rows its count counted (a substring filter would also catch "Kursk" inside "Kursk Oblast").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from app.movements.aggregates import (
+    DateHistogram,
+    ValueCounts,
+    date_histogram,
+    value_counts_many,
+)
+from app.movements.filters import MovementFilters
+
+# (dimension, heading, query parameter a value sets)
+FACETS = (
+    ("destination", "Destination", "destination_is"),
+    ("origin", "Origin", "origin_is"),
+    ("unit", "Unit", "unit_is"),
+    ("side", "Side", "side_is"),
+    ("source", "Source", "source_is"),
+    ("outlet", "Outlet", "outlet_is"),
+    ("status", "Status", "status"),
+    ("review", "Review", "review"),
+)
+
+
+@dataclass(frozen=True)
+class FacetLink:
+    value: str
+    count: int
+    query: str
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    heading: str
+    param: str
+    links: list[FacetLink]
+    more: bool
+    missing: int
+
+
+@dataclass(frozen=True)
+class DateLink:
+    start: str
+    end: str
+    label: str
+    count: int
+    query: str
+
+
+@dataclass(frozen=True)
+class Facets:
+    facets: list[Facet]
+    histogram: DateHistogram
+    dates: list[DateLink]
+
+
+def _current(filters: MovementFilters, param: str) -> str | None:
+    value = getattr(filters, param)
+    return None if value is None else str(value)
+
+
+def _link(filters: MovementFilters, param: str, counts: ValueCounts) -> list[FacetLink]:
+    current = _current(filters, param)
+    links = []
+    for item in counts.values:
+        selected = current is not None and current.lower() == item.value.lower()
+        query = filters.query_string(after=None, **{param: item.value})
+        links.append(FacetLink(item.value, item.count, query, selected))
+    return links
+
+
+def _date_label(start: str, end: str, unit: str) -> str:
+    if unit == "month":
+        return start[:7]
+    if unit == "year":
+        return start[:4]
+    return start if start == end else f"{start} – {end}"
+
+
+def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) -> Facets:
+    """Every facet for ``filters``; counts honour the whole filter, including the facet's own."""
+    facets = []
+    every = value_counts_many(session, filters, [name for name, _, _ in FACETS], limit=limit)
+    for name, heading, param in FACETS:
+        counts = every[name]
+        facets.append(
+            Facet(
+                name=name,
+                heading=heading,
+                param=param,
+                links=_link(filters, param, counts),
+                more=counts.more,
+                missing=counts.missing,
+            )
+        )
+    histogram = date_histogram(session, filters)
+    dates = []
+    for bucket in histogram.buckets:
+        start, end = bucket.start.isoformat(), bucket.end.isoformat()
+        query = filters.query_string(after=None, date_from=bucket.start, date_to=bucket.end)
+        dates.append(
+            DateLink(start, end, _date_label(start, end, histogram.unit), bucket.count, query)
+        )
+    return Facets(facets=facets, histogram=histogram, dates=dates)
