@@ -34,6 +34,19 @@ class Article(Base):
             "extraction_status IN ('pending', 'done', 'failed')", name="extraction_status"
         ),
         Index("ix_article_published_at_id", "published_at", "id"),
+        # "Contains" filters on the outlet and free text on the title use trigram indexes.
+        Index(
+            "ix_article_outlet_trgm",
+            "outlet",
+            postgresql_using="gin",
+            postgresql_ops={"outlet": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_article_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

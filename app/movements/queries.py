@@ -10,9 +10,10 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Select,
-    cast,
+    String,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
@@ -22,12 +23,16 @@ from sqlalchemy.orm import Session, aliased, contains_eager
 from app.articles.models import Article
 from app.entities.models import Place, Source, Unit
 from app.movements.filters import Cursor, MovementFilters
-from app.movements.models import Movement
+from app.movements.models import EARLIEST_DATE_SQL, Movement
 
 OriginPlace = aliased(Place, name="origin_place")
 DestinationPlace = aliased(Place, name="destination_place")
 
-_EARLIEST = cast(literal("0001-01-01"), Date)
+# Inline constants, not bound parameters, so that the planner matches the expression indexes
+# of ``models.Movement`` even in generic plans of prepared statements.
+_EARLIEST = literal_column(EARLIEST_DATE_SQL, Date)
+_EMPTY = literal_column("''", String)
+_NO_IDS = literal_column("'{}'::integer[]")
 
 
 def _contains(value: str) -> str:
@@ -40,16 +45,34 @@ def _text_match(value: str, *columns: Any) -> ColumnElement[bool]:
     return or_(*(col.ilike(pattern, escape="\\") for col in columns))
 
 
+def _place_match(value: str, text_column: Any, place_id_column: Any) -> ColumnElement[bool]:
+    """The surface text or the resolved place name contains ``value``.
+
+    The place names are matched once, in an init-plan, into an array of ids, so that both arms
+    of the OR can use an index (trigram on the text, btree on the id) and be OR-ed as bitmaps.
+    """
+    pattern = _contains(value)
+    place_ids = (
+        select(func.array_agg(Place.id))
+        .where(Place.name.ilike(pattern, escape="\\"))
+        .scalar_subquery()
+    )
+    return or_(
+        text_column.ilike(pattern, escape="\\"),
+        place_id_column == func.any(func.coalesce(place_ids, _NO_IDS)),
+    )
+
+
 def sort_expression(key: str) -> ColumnElement[Any]:
     expressions: dict[str, Any] = {
         "date": func.coalesce(Movement.event_date, _EARLIEST),
-        "unit": func.lower(func.coalesce(Movement.unit_text, "")),
-        "side": func.lower(func.coalesce(Movement.side, "")),
-        "origin": func.lower(func.coalesce(OriginPlace.name, Movement.origin_text, "")),
+        "unit": func.lower(func.coalesce(Movement.unit_text, _EMPTY)),
+        "side": func.lower(func.coalesce(Movement.side, _EMPTY)),
+        "origin": func.lower(func.coalesce(OriginPlace.name, Movement.origin_text, _EMPTY)),
         "destination": func.lower(
-            func.coalesce(DestinationPlace.name, Movement.destination_text, "")
+            func.coalesce(DestinationPlace.name, Movement.destination_text, _EMPTY)
         ),
-        "source": func.lower(func.coalesce(Movement.source_text, "")),
+        "source": func.lower(func.coalesce(Movement.source_text, _EMPTY)),
         "status": Movement.status,
         "article": Movement.article_id,
         "confidence": Movement.confidence,
@@ -70,10 +93,14 @@ def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
     if filters.side:
         conditions.append(_text_match(filters.side, Movement.side))
     if filters.origin:
-        conditions.append(_text_match(filters.origin, Movement.origin_text, OriginPlace.name))
+        conditions.append(
+            _place_match(filters.origin, Movement.origin_text, Movement.origin_place_id)
+        )
     if filters.destination:
         conditions.append(
-            _text_match(filters.destination, Movement.destination_text, DestinationPlace.name)
+            _place_match(
+                filters.destination, Movement.destination_text, Movement.destination_place_id
+            )
         )
     if filters.source:
         conditions.append(_text_match(filters.source, Movement.source_text))
@@ -137,9 +164,43 @@ def filtered_movements(filters: MovementFilters) -> Select[Any]:
     return stmt.order_by(key.asc(), Movement.id.asc())
 
 
+# Counting every match of a broad filter over a million rows takes longer than a page should:
+# past this many matches, the table shows the planner's estimate, labelled "about".
+EXACT_COUNT_LIMIT = 10_000
+
+
 def count_movements(session: Session, filters: MovementFilters) -> int:
     stmt = _joined(select(func.count(Movement.id))).where(*filter_conditions(filters))
     return int(session.execute(stmt).scalar_one())
+
+
+def estimate_movements(session: Session, filters: MovementFilters) -> int:
+    """The planner's estimate of how many movements match (no rows are read)."""
+    stmt = _joined(select(Movement.id)).where(*filter_conditions(filters))
+    compiled = stmt.compile(dialect=session.get_bind().dialect)
+    plan = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", dict(compiled.params))
+        .scalar_one()
+    )
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def count_or_estimate(
+    session: Session, filters: MovementFilters, *, exact_limit: int = EXACT_COUNT_LIMIT
+) -> tuple[int, bool]:
+    """``(count, estimated)``: exact up to ``exact_limit`` matches, else an estimate.
+
+    The exact count reads at most ``exact_limit + 1`` rows, so a page costs the same however
+    broad the filter is.
+    """
+    bounded = (
+        _joined(select(Movement.id)).where(*filter_conditions(filters)).limit(exact_limit + 1)
+    ).subquery()
+    seen = int(session.execute(select(func.count()).select_from(bounded)).scalar_one())
+    if seen <= exact_limit:
+        return seen, False
+    return max(estimate_movements(session, filters), seen), True
 
 
 @dataclass(frozen=True)
@@ -147,6 +208,8 @@ class MovementPage:
     rows: list[Movement]
     next_cursor: Cursor | None
     total: int
+    # True when ``total`` is the planner's estimate of a count above ``EXACT_COUNT_LIMIT``.
+    estimated: bool = False
 
 
 def cursor_for(movement: Movement, sort: str) -> Cursor:
@@ -182,7 +245,8 @@ def page_of_movements(session: Session, filters: MovementFilters) -> MovementPag
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         next_cursor = cursor_for(rows[-1], filters.sort)
-    return MovementPage(rows=rows, next_cursor=next_cursor, total=count_movements(session, filters))
+    total, estimated = count_or_estimate(session, filters)
+    return MovementPage(rows=rows, next_cursor=next_cursor, total=total, estimated=estimated)
 
 
 def iter_movements(
