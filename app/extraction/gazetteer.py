@@ -101,11 +101,7 @@ class Gazetteer:
                 if priority >= _PRIORITY["country"]:
                     low = alias.lower()
                     langs: tuple[str, ...] = (
-                        ("uk",)
-                        if _UK_MARK.search(low)
-                        else ("ru",)
-                        if _RU_MARK.search(low)
-                        else ("uk", "ru")
+                        ("uk",) if _UK_MARK.search(low) else ("ru",) if _RU_MARK.search(low) else ("uk", "ru")
                     )
                     for key in _lemma_keys(toks, langs):
                         self._lemma.setdefault(key, []).append(item)
@@ -195,7 +191,7 @@ def _load() -> list[tuple[GazetteerEntry, int, int]]:
         names = {sub.name} | {t.gettext(sub.name) for t in translations}
         if key in overrides:
             p = overrides[key]
-            aliases = tuple(sorted(names | set(p["aliases"])))  # type: ignore[call-overload]
+            aliases = tuple(sorted(names | set(p["aliases"]))) # type: ignore[call-overload]
             out.append(
                 (
                     GazetteerEntry(key, str(p["name"]), str(p["kind"]), sub.country_code,

@@ -25,7 +25,6 @@ from app.articles.models import Article
 from app.db import Base, Timestamped
 from app.entities.models import Place, Source, Unit
 
-
 # Undated rows sort as the earliest date; the index and the query share this expression.
 EARLIEST_DATE_SQL = "'0001-01-01'::date"
 TRIGRAM_COLUMNS = (
