@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -22,6 +22,9 @@ from app.articles.service import ArticleNotFound
 from app.db import make_engine, make_session_factory, resolve_database_url
 from app.movements import views as movement_views
 from app.movements.filters import FilterError
+from app.ops import health
+from app.ops.dberrors import unavailable_message
+from app.ops.requestlog import RequestLog
 from app.settings import Settings
 from app.templating import ROOT, templates
 
@@ -107,11 +110,13 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.add_middleware(BodySizeLimit, limit=settings.max_request_bytes)
+    app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
 
     app.include_router(article_views.router)
     app.include_router(movement_views.router)
     app.include_router(api.router)
+    app.include_router(health.router)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -148,14 +153,15 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         return _error_response(request.scope, 422, f"Invalid request: {problems}")
 
     @app.exception_handler(OperationalError)
+    @app.exception_handler(InternalError)
     @app.exception_handler(PoolTimeout)
     def database_unavailable(request: Request, exc: Exception) -> Response:
-        log.error("database error on %s: %s", request.url.path, exc)
-        response = _error_response(
-            request.scope,
-            503,
-            "The database is not reachable right now. Nothing was changed; try again shortly.",
-        )
+        message = unavailable_message(exc)
+        if message is None:  # not an outage: a bug, answered as one
+            log.error("database error on %s", request.url.path, exc_info=exc)
+            return _error_response(request.scope, 500, "Internal error.")
+        log.error("database unavailable on %s: %s", request.url.path, exc)
+        response = _error_response(request.scope, 503, message)
         response.headers["Retry-After"] = "5"
         return response
 
