@@ -27,6 +27,7 @@ from app.movements.models import EARLIEST_DATE_SQL, Movement
 
 OriginPlace = aliased(Place, name="origin_place")
 DestinationPlace = aliased(Place, name="destination_place")
+DeletedArticle = aliased(Article, name="deleted_article")
 
 # Inline constants, not bound parameters, so that the planner matches the expression indexes
 # of ``models.Movement`` even in generic plans of prepared statements.
@@ -83,10 +84,13 @@ def sort_expression(key: str) -> ColumnElement[Any]:
 
 
 def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
-    """WHERE conditions for ``filters``; the query must join the two place aliases and Article."""
+    """WHERE conditions for ``filters``; the query must join Article when ``needs_article``."""
     conditions: list[ColumnElement[bool]] = [
         Movement.deleted_at.is_(None),
-        Article.deleted_at.is_(None),
+        # Deleted articles are few: an anti-join with them spares counts a join with every article.
+        ~select(DeletedArticle.id)
+        .where(DeletedArticle.id == Movement.article_id, DeletedArticle.deleted_at.is_not(None))
+        .exists(),
     ]
     if filters.unit:
         conditions.append(_text_match(filters.unit, Movement.unit_text))
@@ -166,17 +170,32 @@ def filtered_movements(filters: MovementFilters) -> Select[Any]:
 
 # Counting every match of a broad filter over a million rows takes longer than a page should:
 # past this many matches, the table shows the planner's estimate, labelled "about".
-EXACT_COUNT_LIMIT = 10_000
+EXACT_COUNT_LIMIT = 1_000
+# Planner estimates are rough; only trust one without counting when it is far past the limit.
+ESTIMATE_ONLY_FACTOR = 5
+
+
+def needs_article(filters: MovementFilters) -> bool:
+    """Whether ``filter_conditions(filters)`` refers to columns of the article."""
+    return bool(filters.outlet or filters.q)
+
+
+def _matching_ids(filters: MovementFilters) -> Select[Any]:
+    """Ids of matching movements, joined only to what the conditions need (for counting)."""
+    stmt = select(Movement.id)
+    if needs_article(filters):
+        stmt = stmt.join(Article, Movement.article_id == Article.id)
+    return stmt.where(*filter_conditions(filters))
 
 
 def count_movements(session: Session, filters: MovementFilters) -> int:
-    stmt = _joined(select(func.count(Movement.id))).where(*filter_conditions(filters))
+    stmt = select(func.count()).select_from(_matching_ids(filters).subquery())
     return int(session.execute(stmt).scalar_one())
 
 
 def estimate_movements(session: Session, filters: MovementFilters) -> int:
     """The planner's estimate of how many movements match (no rows are read)."""
-    stmt = _joined(select(Movement.id)).where(*filter_conditions(filters))
+    stmt = _matching_ids(filters)
     compiled = stmt.compile(dialect=session.get_bind().dialect)
     plan = (
         session.connection()
@@ -189,18 +208,20 @@ def estimate_movements(session: Session, filters: MovementFilters) -> int:
 def count_or_estimate(
     session: Session, filters: MovementFilters, *, exact_limit: int = EXACT_COUNT_LIMIT
 ) -> tuple[int, bool]:
-    """``(count, estimated)``: exact up to ``exact_limit`` matches, else an estimate.
+    """``(count, estimated)``: exact up to ``exact_limit`` matches, else the planner's estimate.
 
-    The exact count reads at most ``exact_limit + 1`` rows, so a page costs the same however
-    broad the filter is.
+    When the planner expects far more than ``exact_limit`` matches, no row is read at all;
+    otherwise the count reads at most ``exact_limit + 1`` rows, so a page costs about the same
+    however broad the filter is.
     """
-    bounded = (
-        _joined(select(Movement.id)).where(*filter_conditions(filters)).limit(exact_limit + 1)
-    ).subquery()
+    estimate = estimate_movements(session, filters)
+    if estimate > ESTIMATE_ONLY_FACTOR * exact_limit:
+        return estimate, True
+    bounded = _matching_ids(filters).limit(exact_limit + 1).subquery()
     seen = int(session.execute(select(func.count()).select_from(bounded)).scalar_one())
     if seen <= exact_limit:
         return seen, False
-    return max(estimate_movements(session, filters), seen), True
+    return max(estimate, seen), True
 
 
 @dataclass(frozen=True)

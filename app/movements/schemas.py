@@ -51,7 +51,7 @@ class MovementList(BaseModel):
     description: str = Field(description='What the list shows, e.g. "3 movements where ..."')
     total: int
     total_estimated: bool = Field(
-        default=False, description="total is an estimate (counts over 10,000 are not exact)"
+        default=False, description="total is an estimate (counts over 1,000 are not exact)"
     )
     items: list[MovementOut]
     next: str | None = Field(description="URL of the next page, or null on the last page")
