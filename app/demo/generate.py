@@ -166,7 +166,10 @@ def _copy_text(value: Any) -> str:
     text = str(value)
     if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = (
-            text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
         )
     return text
 

@@ -228,9 +228,7 @@ def test_two_processes_importing_the_same_files_store_each_article_once() -> Non
     context = multiprocessing.get_context("spawn")
     barrier = context.Barrier(2)
     results = context.Queue()
-    workers = [
-        context.Process(target=_import_all, args=(url, barrier, results)) for _ in range(2)
-    ]
+    workers = [context.Process(target=_import_all, args=(url, barrier, results)) for _ in range(2)]
     for worker in workers:
         worker.start()
     outcomes = [results.get(timeout=300) for _ in workers]
