@@ -44,3 +44,89 @@ def summary(samples: list[float]) -> str:
 def verdict(value: float, target: float, *, lower_is_better: bool = True) -> str:
     ok = value < target if lower_is_better else value > target
     return "meets" if ok else "MISSES"
+
+
+class Server:
+    """``troopwatch`` under uvicorn in a child process, on a free local port."""
+
+    def __init__(self, url: str, *, workers: int = 1, extra_env: dict[str, str] | None = None):
+        import socket
+        import subprocess
+        import sys
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "TROOPWATCH_ENVIRONMENT": "production",
+            "TROOPWATCH_SECRET_KEY": "bench-only-" + "k" * 24,
+            **(extra_env or {}),
+        }
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "uvicorn", "--factory", "app.main:create_app",
+                "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(workers),
+                "--log-level", "warning", "--no-access-log",
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        self.base = f"http://127.0.0.1:{self.port}"
+        import httpx
+
+        for _ in range(200):
+            try:
+                if httpx.get(self.base + "/readyz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("the server did not become ready")
+
+    def processes(self) -> list[Any]:
+        import psutil
+
+        parent = psutil.Process(self.process.pid)
+        return [parent, *parent.children(recursive=True)]
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def __enter__(self) -> Server:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class PeakRss:
+    """Samples the resident memory of some processes in a thread; keeps the peak (MB)."""
+
+    def __init__(self, processes: Callable[[], list[Any]]) -> None:
+        import threading
+
+        self._processes = processes
+        self.peak_mb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                for process in self._processes():
+                    self.peak_mb = max(self.peak_mb, process.memory_info().rss / 2**20)
+            except Exception:  # noqa: S110  (a process ending between listing and reading)
+                pass
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

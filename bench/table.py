@@ -18,16 +18,16 @@ from urllib.parse import parse_qsl, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import psycopg  # noqa: E402
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import create_engine  # noqa: E402
+import psycopg
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine
 
-from app.db import libpq_url, sqlalchemy_url  # noqa: E402
-from app.main import create_app  # noqa: E402
-from app.movements.filters import MovementFilters  # noqa: E402
-from app.movements.queries import filtered_movements  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from bench.common import database_url, percentile, summary, timed, verdict  # noqa: E402
+from app.db import libpq_url, sqlalchemy_url
+from app.main import create_app
+from app.movements.filters import MovementFilters
+from app.movements.queries import filtered_movements
+from app.settings import Settings
+from bench.common import database_url, percentile, summary, timed, verdict
 
 CASES = {
     "0 filters": "",
@@ -77,14 +77,17 @@ def main() -> int:
             for page in ("page 1", "page 50"):
                 q = query if page == "page 1" else page_50_query(client, query)
                 path = f"/movements?{q}" if q else "/movements"
-                samples = timed(lambda path=path: client.get(path).raise_for_status(), repeat=args.repeat)
+                samples = timed(
+                    lambda path=path: client.get(path).raise_for_status(), repeat=args.repeat
+                )
                 base = sql_baseline(url, q, args.repeat)
                 p95 = percentile(samples, 95)
                 worst = max(worst, p95)
                 ratio = percentile(samples, 50) / max(percentile(base, 50), 0.001)
                 print(
                     f"{name + ', ' + page:28} {summary(samples):42} "
-                    f"p50 {percentile(base, 50):6.1f} ms  {ratio:5.1f}x  {verdict(p95, TARGET_PAGE_MS)}"
+                    f"p50 {percentile(base, 50):6.1f} ms  {ratio:5.1f}x  "
+                    f"{verdict(p95, TARGET_PAGE_MS)}"
                 )
         print()
         aggregate_routes = sorted(
@@ -101,7 +104,9 @@ def main() -> int:
             target = TARGET_FACETS_MS if "facet" in path else TARGET_AGGREGATE_MS
             for name in ("0 filters", "3 filters"):
                 full = f"{path}?{CASES[name]}" if CASES[name] else path
-                samples = timed(lambda full=full: client.get(full).raise_for_status(), repeat=args.repeat)
+                samples = timed(
+                    lambda full=full: client.get(full).raise_for_status(), repeat=args.repeat
+                )
                 p95 = percentile(samples, 95)
                 print(
                     f"{path + ', ' + name:40} {summary(samples)}  target < {target:.0f} ms: "

@@ -1,4 +1,4 @@
-"""Synthetic movements at scale, for benchmarks and for trying the app on a busy war's worth of data.
+"""Synthetic movements at scale: a busy war's worth of data for benchmarks and trials.
 
 Articles and movements are written with ``COPY``; units, places and outlets follow Zipf-like
 frequencies (a few appear everywhere, most rarely), dates span three years with a seasonal swell,
@@ -190,7 +190,10 @@ def _zipf_cum_weights(n: int, exponent: float = 1.07) -> list[float]:
     return list(itertools.accumulate(1.0 / (rank**exponent) for rank in range(1, n + 1)))
 
 
-def _theatre_places() -> list[tuple[str, str, str, str | None, float | None, float | None]]:
+PlaceRow = tuple[str, str, str, str | None, float, float]
+
+
+def _theatre_places() -> list[PlaceRow]:
     """(key, name, kind, country, lat, lon) of places in the gazetteer, prominent ones first."""
     try:
         from app.extraction.gazetteer import iter_gazetteer
@@ -199,7 +202,9 @@ def _theatre_places() -> list[tuple[str, str, str, str | None, float | None, flo
             (f"demo:{name.lower().replace(' ', '-')}", name, kind, country, lat, lon)
             for name, kind, country, lat, lon in FALLBACK_PLACES
         ]
-    prominent, towns, elsewhere = [], [], []
+    prominent: list[PlaceRow] = []
+    towns: list[PlaceRow] = []
+    elsewhere: list[PlaceRow] = []
     for entry in iter_gazetteer():
         if entry.lat is None or entry.lon is None:
             continue
@@ -303,7 +308,7 @@ def generate(
         raise ValueError("articles must be at least 1 and movements at least 0")
     say = progress or (lambda message: None)
     started = time.monotonic()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (reproducible demo data, not secrets)
     end = end or date.today()
     start = end - timedelta(days=3 * 365)
     span = (end - start).days
@@ -352,6 +357,8 @@ def generate(
     else:
         per_article = [1 if i < movements else 0 for i in range(articles)]
 
+    # Articles arrive over time, so ids grow with publication dates, as in a live database.
+    all_days = sorted(rng.choices(range(len(day_cum)), cum_weights=day_cum, k=articles))
     written_articles = written_movements = 0
     for chunk_start in range(0, articles, CHUNK_ARTICLES):
         chunk_counts = per_article[chunk_start : chunk_start + CHUNK_ARTICLES]
@@ -359,6 +366,7 @@ def generate(
             rng,
             first_id=first_article + chunk_start,
             counts=chunk_counts,
+            days=all_days[chunk_start : chunk_start + CHUNK_ARTICLES],
             places=places,
             place_cum=place_cum,
             units=units,
@@ -367,7 +375,6 @@ def generate(
             source_cum=source_cum,
             outlet_cum=outlet_cum,
             start=start,
-            day_cum=day_cum,
         )
         with conn.cursor() as cur:
             with cur.copy(
@@ -419,11 +426,10 @@ def _chunk(
     sources: Sequence[Entity],
     source_cum: Sequence[float],
     outlet_cum: Sequence[float],
+    days: Sequence[int],
     start: date,
-    day_cum: Sequence[float],
 ) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     total = sum(counts)
-    days = rng.choices(range(len(day_cum)), cum_weights=day_cum, k=len(counts))
     outlets = rng.choices(OUTLETS, cum_weights=outlet_cum, k=len(counts))
     origins = rng.choices(places, cum_weights=place_cum, k=total)
     destinations = rng.choices(places, cum_weights=place_cum, k=total)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ DeletedArticle = aliased(Article, name="deleted_article")
 # of ``models.Movement`` even in generic plans of prepared statements.
 _EARLIEST = literal_column(EARLIEST_DATE_SQL, Date)
 _EMPTY = literal_column("''", String)
-_NO_IDS = literal_column("'{}'::integer[]")
+_NO_IDS: ColumnElement[Any] = literal_column("'{}'::integer[]")
 
 
 def _contains(value: str) -> str:
@@ -333,10 +333,16 @@ EXPORT_COLUMNS: dict[str, Any] = {
 }
 
 
-def export_rows(filters: MovementFilters) -> Select[Any]:
-    """The flat export query: every field of each matching movement, in the filter's order."""
+def export_rows(
+    filters: MovementFilters, *, columns: Mapping[str, Any] | None = None
+) -> Select[Any]:
+    """The flat export query: every field of each matching movement, in the filter's order.
+
+    ``columns`` replaces ``EXPORT_COLUMNS`` with expressions over them (same names, same order).
+    """
+    chosen = EXPORT_COLUMNS if columns is None else columns
     stmt = (
-        _joined(select(*(col.label(name) for name, col in EXPORT_COLUMNS.items())))
+        _joined(select(*(col.label(name) for name, col in chosen.items())))
         .outerjoin(Unit, Movement.unit_id == Unit.id)
         .outerjoin(Source, Movement.source_id == Source.id)
         .where(*filter_conditions(filters))

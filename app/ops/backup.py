@@ -62,7 +62,7 @@ def tool(name: str, url: str, *, bin_dir: Path | None = None, embedded: bool = F
     for candidate in candidates:
         if not candidate.exists():
             continue
-        output = subprocess.run(
+        output = subprocess.run(  # noqa: S603  (a PostgreSQL tool we located, fixed arguments)
             [str(candidate), "--version"], check=True, capture_output=True, text=True
         ).stdout
         major = _major(output.rsplit(" ", 1)[-1])
@@ -98,7 +98,9 @@ def backup(url: str, target: Path, *, bin_dir: Path | None = None, embedded: boo
         f"--file={partial}",
         *args,
     ]
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    result = subprocess.run(  # noqa: S603  (a PostgreSQL tool we located; no shell)
+        command, capture_output=True, text=True, env=env
+    )
     if result.returncode != 0:
         partial.unlink(missing_ok=True)
         raise BackupError(f"pg_dump failed: {result.stderr.strip()}")
@@ -122,6 +124,8 @@ def restore(url: str, source: Path, *, bin_dir: Path | None = None, embedded: bo
         *args,
         str(source),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    result = subprocess.run(  # noqa: S603  (a PostgreSQL tool we located; no shell)
+        command, capture_output=True, text=True, env=env
+    )
     if result.returncode != 0:
         raise BackupError(f"pg_restore failed: {result.stderr.strip()}")
