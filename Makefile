@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 CHROMIUM ?= /usr/bin/chromium
 EVAL_DIR ?= ../shared/eval
 
-.PHONY: install run test lint typecheck pytest test-functional eval bench clean
+.PHONY: install run test lint typecheck pytest test-functional eval eval-heldout bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,7 @@ $(CHROMIUM):
 
 run: install
 	$(BIN)/troopwatch migrate
+	$(BIN)/troopwatch load-gazetteer
 	$(BIN)/troopwatch load-demo --if-empty
 	$(BIN)/troopwatch serve
 
@@ -57,6 +58,12 @@ eval: install
 	mkdir -p var
 	$(BIN)/troopwatch extract $(EVAL_DIR)/dev/*.json --format jsonl > var/eval-predictions.jsonl
 	$(PYTHON) $(EVAL_DIR)/score.py $(EVAL_DIR)/dev var/eval-predictions.jsonl
+
+# A second, smaller set annotated by the project itself, written in other styles than the dev set.
+eval-heldout: install
+	mkdir -p var
+	$(BIN)/troopwatch extract bench/heldout/*.json --format jsonl > var/heldout-predictions.jsonl
+	$(PYTHON) $(EVAL_DIR)/score.py bench/heldout var/heldout-predictions.jsonl
 
 bench: install
 	$(BIN)/python bench/extraction.py

@@ -111,6 +111,21 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_gazetteer(args: argparse.Namespace) -> int:
+    from app.db import make_engine, make_session_factory
+    from app.entities.gazetteer import load_gazetteer
+    from app.extraction import iter_gazetteer
+
+    settings = Settings()
+    engine = make_engine(_database_url(), settings)
+    with make_session_factory(engine)() as session:
+        count = load_gazetteer(session, iter_gazetteer())
+        session.commit()
+    engine.dispose()
+    print(f"gazetteer: {count:,} places loaded")
+    return 0
+
+
 def _extract(args: argparse.Namespace) -> int:
     from app.extraction.cli import main as extract_main
 
@@ -150,6 +165,11 @@ def build_parser() -> argparse.ArgumentParser:
     synthetic.add_argument("--movements", type=int, default=10_000)
     synthetic.add_argument("--seed", type=int, default=20_240_801)
     synthetic.set_defaults(func=_demo)
+
+    gazetteer = sub.add_parser(
+        "load-gazetteer", help="load (or refresh) the place gazetteer into the database"
+    )
+    gazetteer.set_defaults(func=_load_gazetteer)
 
     extract = sub.add_parser(
         "extract",

@@ -102,4 +102,7 @@ def make_engine(url: str, settings: Settings, **overrides: Any) -> Engine:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # Every mapped class must be registered before the first query resolves relationships.
+    import app.models  # noqa: F401
+
     return sessionmaker(bind=engine, expire_on_commit=False)

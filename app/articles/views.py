@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
@@ -39,7 +40,7 @@ def highlight_segments(text: str, movements: list[Movement]) -> list[Segment]:
     ]
     cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
     segments = []
-    for start, end in zip(cuts, cuts[1:], strict=False):
+    for start, end in itertools.pairwise(cuts):
         ids = tuple(mid for s, e, mid in spans if s <= start and end <= e)
         segments.append(Segment(text=text[start:end], start=start, movement_ids=ids))
     return segments

@@ -73,7 +73,7 @@ EN_CIVILIAN_NOUNS = frozenset(
 EN_MILITARY_CUES = re.compile(
     r"\b(?:military|army|armou?red|troops?|soldiers|combat|tanks?|artillery|air[- ]defen[cs]e|"
     r"missile|weapons?|naval|navy|warships?|infantry|marines|forces?|brigade|battalion|"
-    r"regiment|S-\d+|T-\d+|APCs?|IFVs?)\b",
+    r"regiment|air ?bases?|airfields?|S-\d+|T-\d+|APCs?|IFVs?)\b",
     re.IGNORECASE,
 )
 # Place-like head nouns accepted as a destination or origin without a gazetteer hit.

@@ -37,6 +37,7 @@ class Parse:
     lemmas: frozenset[str]
     plural: bool
     future: bool
+    present: bool
     past: bool
     infinitive: bool
 
@@ -46,7 +47,7 @@ def parse(word: str, lang: str) -> Parse:
     """Analyse one word; all readings contribute cases and lemmas, the first gives POS."""
     w = normalize_word(word)
     if not any(c.isalpha() for c in w) or len(w) > 40:
-        return Parse(w, "", frozenset(), frozenset({w}), False, False, False, False)
+        return Parse(w, "", frozenset(), frozenset({w}), False, False, False, False, False)
     readings = analyzer(lang).parse(w)[:4]
     first = readings[0]
     cases: set[str] = set()
@@ -63,6 +64,7 @@ def parse(word: str, lang: str) -> Parse:
         lemmas=frozenset(lemmas),
         plural=first.tag.number == "plur",
         future=any(r.tag.tense == "futr" for r in readings[:2] if r.tag.POS == "VERB"),
+        present=any(r.tag.tense == "pres" for r in readings[:3] if r.tag.POS == "VERB"),
         past=first.tag.tense == "past",
         infinitive=pos == "INFN",
     )

@@ -159,4 +159,5 @@ class Movement(Timestamped, Base):
     )
     source: Mapped[Source | None] = relationship(lazy="raise")
 
-    __mapper_args__ = {"version_id_col": version}
+    # SQLAlchemy reads this mapping once at class creation; it is never mutated.
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012

@@ -31,7 +31,7 @@ COLUMNS = [
 @router.get("/movements", response_class=HTMLResponse, name="movements")
 def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
     page = page_of_movements(session, filters)
-    return render(
+    response = render(
         request,
         "movements/list.html",
         {
@@ -45,6 +45,11 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
         },
         block="results",
     )
+    if is_fragment_request(request):
+        # The form sends every field, blank ones too; the address bar gets the canonical URL.
+        query = filters.query_string()
+        response.headers["HX-Push-Url"] = f"/movements?{query}" if query else "/movements"
+    return response
 
 
 @router.get("/movements.csv", name="movements_csv")

@@ -183,6 +183,7 @@ def test_htmx_request_gets_only_the_results_fragment(
     assert response.text.lstrip().startswith('<section id="results"')
     assert "<html" not in response.text
     assert response.headers["Vary"] == "HX-Request"
+    assert response.headers["HX-Push-Url"] == "/movements?destination=Kursk"
     full = client.get(
         "/movements?destination=Kursk",
         headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},

