@@ -278,7 +278,7 @@ def page_of_movements(session: Session, filters: MovementFilters) -> MovementPag
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         next_cursor = cursor_for(rows[-1], filters.sort)
-    total, estimated = count_or_estimate(session, filters)
+    total, estimated = count_or_estimate(session, filters, exact_limit=EXACT_COUNT_LIMIT)
     return MovementPage(rows=rows, next_cursor=next_cursor, total=total, estimated=estimated)
 
 
