@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 import psycopg
+from sqlalchemy import Float, Integer
 from sqlalchemy.dialects import postgresql
 
 from app.db import libpq_url, sqlalchemy_url
@@ -55,7 +56,10 @@ def build_sqlite(url: str) -> int:
     SQLITE.unlink(missing_ok=True)
     names = list(EXPORT_COLUMNS)
     db = sqlite3.connect(SQLITE)
-    db.execute(f"CREATE TABLE movements ({', '.join(names)}, PRIMARY KEY (id))")
+    declared = ", ".join(
+        f"{name} {_sqlite_type(column.type)}" for name, column in EXPORT_COLUMNS.items()
+    )
+    db.execute(f"CREATE TABLE movements ({declared}, PRIMARY KEY (id))")
     sql = export_rows(MovementFilters()).compile(
         dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
     )
@@ -78,13 +82,23 @@ def build_sqlite(url: str) -> int:
                 pending.clear()
         db.executemany(insert, pending)
         rows += len(pending)
-    # Indexes a Datasette publisher would add for these columns.
-    for column in ("event_date", "status", "destination_place", "unit"):
+    # Indexes a Datasette publisher would add: Datasette sorts "event_date desc, id".
+    db.execute("CREATE INDEX ix_event_date ON movements (event_date DESC, id)")
+    for column in ("status", "destination_place", "unit"):
         db.execute(f"CREATE INDEX ix_{column} ON movements ({column})")
     db.commit()
     db.execute("ANALYZE")
     db.close()
     return rows
+
+
+def _sqlite_type(kind: object) -> str:
+    """Column affinity, so that SQLite stores numbers as numbers."""
+    if isinstance(kind, Integer):
+        return "INTEGER"
+    if isinstance(kind, Float):
+        return "REAL"
+    return "TEXT"
 
 
 class Datasette:
