@@ -41,8 +41,9 @@ def api_list_movements(request: Request, session: SessionDep, filters: FiltersDe
         query = filters.query_string(after=page.next_cursor)
         next_url = f"{request.url.path}?{query}&limit={filters.limit}"
     return MovementList(
-        description=filters.describe(page.total),
+        description=filters.describe(page.total, estimated=page.estimated),
         total=page.total,
+        total_estimated=page.estimated,
         items=[MovementOut.model_validate(m) for m in page.rows],
         next=next_url,
     )

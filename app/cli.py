@@ -203,6 +203,69 @@ def _load_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo(args: argparse.Namespace) -> int:
+    import psycopg
+
+    from app.db import libpq_url
+    from app.demo.generate import generate
+
+    with psycopg.connect(libpq_url(_database_url())) as conn:
+        stats = generate(
+            conn,
+            articles=args.articles,
+            movements=args.movements,
+            seed=args.seed,
+            progress=lambda message: print(message, flush=True),
+        )
+        conn.commit()
+    print(
+        f"generated {stats.articles:,} articles and {stats.movements:,} movements "
+        f"({stats.places:,} places, {stats.units:,} units) in {stats.seconds:.0f} s"
+    )
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from app.db import libpq_url
+    from app.ops.backup import BackupError, backup
+
+    settings = Settings()
+    try:
+        path = backup(
+            libpq_url(_database_url()),
+            args.file,
+            bin_dir=settings.pg_bin_dir,
+            embedded=settings.database_url is None,
+        )
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"database written to {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from app.db import libpq_url
+    from app.ops.backup import BackupError, restore
+
+    settings = Settings()
+    if not args.yes:
+        print("restore replaces every row in the database; add --yes to go on", file=sys.stderr)
+        return 2
+    try:
+        restore(
+            libpq_url(_database_url()),
+            args.file,
+            bin_dir=settings.pg_bin_dir,
+            embedded=settings.database_url is None,
+        )
+    except BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"database restored from {args.file}")
+    return 0
+
+
 def _load_gazetteer(args: argparse.Namespace) -> int:
     from app.db import make_engine, make_session_factory
     from app.entities.gazetteer import load_gazetteer
@@ -308,6 +371,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("load-demo", help="store the bundled demo articles")
     demo.add_argument("--if-empty", action="store_true", help="only when no article is stored")
     demo.set_defaults(func=_load_demo)
+
+    backup = sub.add_parser("backup", help="write the whole database to FILE (pg_dump)")
+    backup.add_argument("file", type=Path)
+    backup.set_defaults(func=_backup)
+
+    restore = sub.add_parser("restore", help="replace the database with a backup (pg_restore)")
+    restore.add_argument("file", type=Path)
+    restore.add_argument("--yes", action="store_true", help="confirm replacing every row")
+    restore.set_defaults(func=_restore)
+
+    synthetic = sub.add_parser(
+        "demo", help="add synthetic articles and movements (for benchmarks and trials)"
+    )
+    synthetic.add_argument("--articles", type=int, default=2_000)
+    synthetic.add_argument("--movements", type=int, default=10_000)
+    synthetic.add_argument("--seed", type=int, default=20_240_801)
+    synthetic.set_defaults(func=_demo)
 
     gazetteer = sub.add_parser(
         "load-gazetteer", help="load (or refresh) the place gazetteer into the database"

@@ -12,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -29,8 +29,11 @@ from app.jobs import start_inprocess_worker, stop_inprocess_worker
 from app.maps import views as map_views
 from app.movements import views as movement_views
 from app.movements.filters import FilterError
+from app.ops import health
+from app.ops.dberrors import outage_response
+from app.ops.requestlog import RequestLog
 from app.settings import Settings
-from app.templating import ROOT, templates
+from app.templating import ROOT, error_response, wants_json
 from app.timeline import views as timeline_views
 from app.users.security import install_security
 
@@ -73,27 +76,12 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         message = f"The request body is larger than the limit of {limit:,} bytes."
-        response = _error_response(scope, 413, message)
+        response = error_response(scope, 413, message)
         await response(scope, receive, send)
 
 
 class _BodyTooLarge(Exception):
     pass
-
-
-def _wants_json(scope: Scope) -> bool:
-    path: str = scope.get("path", "")
-    accept = dict(scope.get("headers", [])).get(b"accept", b"").decode()
-    return path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept)
-
-
-def _error_response(scope: Scope, status_code: int, message: str) -> Response:
-    if _wants_json(scope):
-        return JSONResponse({"detail": message}, status_code=status_code)
-    html = templates.get_template("error.html").render(
-        status_code=status_code, message=message, request=None
-    )
-    return Response(html, status_code=status_code, media_type="text/html")
 
 
 def _warm_extractor() -> None:
@@ -138,6 +126,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         limit=settings.max_request_bytes,
         upload_limits={"/imports/upload": settings.max_upload_request_bytes},
     )
+    app.add_middleware(RequestLog)
     app.mount("/static", StaticFiles(directory=str(ROOT / "static")), name="static")
 
     app.include_router(article_views.router)
@@ -149,6 +138,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.include_router(entity_views.router)
     app.include_router(dashboard_views.router)
     app.include_router(workflow.router)
+    app.include_router(health.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -156,41 +146,35 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
 
     @app.exception_handler(FilterError)
     def filter_error(request: Request, exc: FilterError) -> Response:
-        return _error_response(request.scope, 400, str(exc))
+        return error_response(request.scope, 400, str(exc))
 
     @app.exception_handler(ArticleNotFound)
     @app.exception_handler(ImportNotFound)
     def not_found(request: Request, exc: LookupError) -> Response:
-        return _error_response(request.scope, 404, str(exc))
+        return error_response(request.scope, 404, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if _wants_json(request.scope):
+        if wants_json(request.scope):
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
-        return _error_response(request.scope, exc.status_code, str(exc.detail))
+        return error_response(request.scope, exc.status_code, str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     def validation_error(request: Request, exc: RequestValidationError) -> Response:
-        if _wants_json(request.scope):
+        if wants_json(request.scope):
             return JSONResponse({"detail": exc.errors()}, status_code=422)
         problems = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'][1:]) or 'request'}: {e['msg']}"
             for e in exc.errors()
         )
-        return _error_response(request.scope, 422, f"Invalid request: {problems}")
+        return error_response(request.scope, 422, f"Invalid request: {problems}")
 
     @app.exception_handler(OperationalError)
+    @app.exception_handler(InternalError)
     @app.exception_handler(PoolTimeout)
     def database_unavailable(request: Request, exc: Exception) -> Response:
-        log.error("database error on %s: %s", request.url.path, exc)
-        response = _error_response(
-            request.scope,
-            503,
-            "The database is not reachable right now. Nothing was changed; try again shortly.",
-        )
-        response.headers["Retry-After"] = "5"
-        return response
+        return outage_response(request.scope, exc)
 
     return app

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0
     db_statement_timeout_ms: int = 30_000
+    # Where pg_dump / pg_restore live when those on PATH are older than the server.
+    pg_bin_dir: Path | None = None
 
     # Ingestion: uploads, URL fetches, feeds and the job queue.
     max_upload_file_bytes: int = 20_000_000

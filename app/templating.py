@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any, cast
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from jinja2_fragments.fastapi import Jinja2Blocks
+from starlette.types import Scope
 
 ROOT = Path(__file__).resolve().parent.parent
 templates = Jinja2Blocks(directory=str(ROOT / "templates"))
@@ -46,3 +47,20 @@ def render(
     )
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def wants_json(scope: Scope) -> bool:
+    """API paths and clients that ask for JSON get errors as JSON; browsers get a page."""
+    path: str = scope.get("path", "")
+    accept = dict(scope.get("headers", [])).get(b"accept", b"").decode()
+    return path.startswith("/api/") or ("application/json" in accept and "text/html" not in accept)
+
+
+def error_response(scope: Scope, status_code: int, message: str) -> Response:
+    """An error as JSON ``{"detail": message}`` or as the error page, as the caller prefers."""
+    if wants_json(scope):
+        return JSONResponse({"detail": message}, status_code=status_code)
+    html = templates.get_template("error.html").render(
+        status_code=status_code, message=message, request=None
+    )
+    return Response(html, status_code=status_code, media_type="text/html")

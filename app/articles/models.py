@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +35,21 @@ class Article(Base):
             "extraction_status IN ('pending', 'done', 'failed')", name="extraction_status"
         ),
         Index("ix_article_published_at_id", "published_at", "id"),
+        # Movement queries exclude the (few) deleted articles by looking them up here.
+        Index("ix_article_deleted", "id", postgresql_where=text("deleted_at IS NOT NULL")),
+        # "Contains" filters on the outlet and free text on the title use trigram indexes.
+        Index(
+            "ix_article_outlet_trgm",
+            "outlet",
+            postgresql_using="gin",
+            postgresql_ops={"outlet": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_article_title_trgm",
+            "title",
+            postgresql_using="gin",
+            postgresql_ops={"title": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from app.articles.ingest.clean import strip_boilerplate
@@ -126,21 +127,30 @@ def create_article(
     near = find_near_duplicate(
         session, article_in.text, threshold=settings.near_duplicate_threshold
     )
-    article = Article(
-        title=article_in.title,
-        text=article_in.text,
-        url=article_in.url,
-        outlet=article_in.outlet,
-        published_at=article_in.published_at,
-        content_sha256=digest,
-        ingested_by_id=user_id,
-        raw=raw,
-        raw_content_type=raw_content_type,
-        extraction_status=ExtractionStatus.PENDING.value,
-        near_duplicate_of_id=near.article_id if near else None,
-    )
-    session.add(article)
-    session.flush()
+    # Two imports of the same text may pass the check above at once: the unique hash decides,
+    # and the loser links to the winner's article instead of failing.
+    inserted_id = session.execute(
+        pg_insert(Article)
+        .values(
+            title=article_in.title,
+            text=article_in.text,
+            url=article_in.url,
+            outlet=article_in.outlet,
+            published_at=article_in.published_at,
+            content_sha256=digest,
+            ingested_by_id=user_id,
+            raw=raw,
+            raw_content_type=raw_content_type,
+            extraction_status=ExtractionStatus.PENDING.value,
+            near_duplicate_of_id=near.article_id if near else None,
+        )
+        .on_conflict_do_nothing(index_elements=[Article.content_sha256])
+        .returning(Article.id)
+    ).scalar_one_or_none()
+    if inserted_id is None:
+        winner = session.scalars(select(Article).where(Article.content_sha256 == digest)).one()
+        return CreatedArticle(article=winner, duplicate=True, movements=0)
+    article = session.get_one(Article, inserted_id)
     remember(session, article)
     if near is not None:
         article.extraction_status = ExtractionStatus.DONE.value

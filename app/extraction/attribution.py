@@ -22,21 +22,20 @@ OUTLETS = (
     "Медиазона", "Новая газета", "Россия-1", "Росія-1", "Первый канал", "Єдині новини",
 )  # fmt: skip
 OUTLET_RE = re.compile(
-    r"(?<![\w])(?:" + "|".join(re.escape(o) for o in sorted(OUTLETS, key=len, reverse=True))
+    r"(?<![\w])(?:"
+    + "|".join(re.escape(o) for o in sorted(OUTLETS, key=len, reverse=True))
     + r")(?![\w])"
 )
 # Words that make an organisation name a publication.
 MEDIA_WORD = re.compile(
-    r"(?i)\b(?:TV|television|newspaper|news|times|post|journal|radio|agency|channel|outlets?|"
+    r"(?i)\b(?:TV|television|newspaper|news|times|post|journal|radio|news agency|channel|outlets?|"
     r"телеканал|телемарафон|газета|агентство|видання|издание|канал)\b"
 )
 PERSON_PRONOUNS = frozenset({"he", "she", "він", "вона", "он", "она"})
 GROUP_PRONOUNS = frozenset({"they", "it", "вони", "воно", "они", "оно"})
 
 # Speaker after a closing quote: «...», — сказав Волошин. / "...," he noted.
-_QUOTE_TAIL = re.compile(
-    r"^[\s,.;:]*[—–-]?\s*(?P<text>[^.!?]{1,160})", re.UNICODE
-)
+_QUOTE_TAIL = re.compile(r"^[\s,.;:]*[—–-]?\s*(?P<text>[^.!?]{1,160})", re.UNICODE)
 EN_SAY = re.compile(
     r"\b(?:said|says|noted|notes|added|adds|told|tells|stressed|explained|wrote|writes|"
     r"reported|reports|claimed|claims|confirmed|warned|insisted|argued|stated|declared)\b"

@@ -12,7 +12,6 @@ import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 
 from app.extraction.morph import normalize_word, parse
@@ -35,6 +34,9 @@ _TYPE_WORDS = {
     "область", "напрямок", "направление", "край", "район", "oblast", "region", "direction",
     "axis", "front", "sector", "regione",
 }  # fmt: skip
+# "у Курську" (область, feminine) vs "на Курський" (напрямок, masculine)
+_TYPE_GENDER = {"область": "femn", "напрямок": "masc", "направление": "neut", "край": "masc",
+                "район": "masc"}  # fmt: skip
 _CITY_MIN_POPULATION = 15_000
 # Smaller towns are kept where movement reports usually happen.
 _SMALL_TOWN_COUNTRIES = {"UA", "RU", "BY", "MD", "GE", "AM", "AZ", "SY", "IL", "LB", "PS", "KP"}
@@ -42,8 +44,42 @@ _SMALL_TOWN_MIN_POPULATION = 5_000
 # Inflection endings stripped for the fallback stem key of Cyrillic names without a
 # dictionary entry (most foreign and small-town names): longest first.
 _CYR_ENDINGS = sorted(
-    "ами ями ому ому ого его ими ыми ій ой ей ий ый ая яя ою ею ом ем ах ях ів ов ев ам ям "
-    "у ю а я і и ы е о ь й".split(),
+    (
+        "ами",
+        "ями",
+        "ому",
+        "ого",
+        "его",
+        "ими",
+        "ыми",
+        "ій",
+        "ой",
+        "ей",
+        "ий",
+        "ый",
+        "ая",
+        "яя",
+        "ою",
+        "ею",
+        "ом",
+        "ем",
+        "ах",
+        "ях",
+        "ів",
+        "ам",
+        "ям",
+        "у",
+        "ю",
+        "а",
+        "я",
+        "і",
+        "и",
+        "ы",
+        "е",
+        "о",
+        "ь",
+        "й",
+    ),
     key=len,
     reverse=True,
 )
@@ -55,6 +91,8 @@ class _Indexed:
     priority: int
     population: int
     proper: bool  # the alias must be capitalised in the text (generic-word names)
+    gender: str = ""  # grammatical gender of the type word an adjective alias stands for
+    primary: bool = False  # matched on the entry's own name, not a former or foreign name
 
 
 def tokenize(text: str) -> list[str]:
@@ -90,32 +128,41 @@ class Gazetteer:
         for entry, priority, population in entries:
             proper = priority <= _PRIORITY["subdivision"]
             item = _Indexed(entry, priority, population, proper)
+            primary_item = _Indexed(entry, priority, population, proper, primary=True)
             for alias in {entry.name, *entry.aliases}:
                 toks = tokenize(alias)
                 if not toks or len(toks) > _MAX_NGRAM:
                     continue
-                self._exact.setdefault(" ".join(normalize_word(t) for t in toks), []).append(item)
+                chosen = primary_item if alias == entry.name else item
+                self._exact.setdefault(" ".join(normalize_word(t) for t in toks), []).append(chosen)
                 if not _CYR.search(alias):
                     continue
-                self._stem.setdefault(" ".join(cyr_stem(t) for t in toks), []).append(item)
+                self._stem.setdefault(" ".join(cyr_stem(t) for t in toks), []).append(chosen)
                 if priority >= _PRIORITY["country"]:
                     low = alias.lower()
                     langs: tuple[str, ...] = (
-                        ("uk",) if _UK_MARK.search(low) else ("ru",) if _RU_MARK.search(low) else ("uk", "ru")
+                        ("uk",)
+                        if _UK_MARK.search(low)
+                        else ("ru",)
+                        if _RU_MARK.search(low)
+                        else ("uk", "ru")
                     )
                     for key in _lemma_keys(toks, langs):
-                        self._lemma.setdefault(key, []).append(item)
+                        self._lemma.setdefault(key, []).append(chosen)
                     if len(toks) == 2 and normalize_word(toks[1]) in _TYPE_WORDS:
+                        gender = _TYPE_GENDER.get(normalize_word(toks[1]), "")
                         for lang in langs:
                             adj = parse(toks[0], lang).lemma
-                            self._adjective.setdefault(adj, []).append(item)
+                            self._adjective.setdefault(adj, []).append(
+                                _Indexed(entry, priority, population, proper, gender)
+                            )
 
     @staticmethod
     def _best(items: list[_Indexed], capitalised: bool) -> _Indexed | None:
         ok = [i for i in items if capitalised or not i.proper]
         if not ok:
             return None
-        return max(ok, key=lambda i: (i.priority, i.population))
+        return max(ok, key=lambda i: (i.priority, i.primary, i.population))
 
     def resolve(self, phrase: str, lang: str = "en") -> PlaceMatch | None:
         """Resolve a place phrase to the best entry, longest matching word span first."""
@@ -142,8 +189,11 @@ class Gazetteer:
                     return found.entry.to_match()
         if cyr:
             for t in toks:
-                for lem in sorted(parse(t, lang).lemmas):
-                    found = self._best(self._adjective.get(lem, []), t[:1].isupper())
+                p = parse(t, lang)
+                for lem in sorted(p.lemmas):
+                    items = self._adjective.get(lem, [])
+                    agreeing = [i for i in items if i.gender and i.gender == p.gender]
+                    found = self._best(agreeing or items, t[:1].isupper())
                     if found is not None:
                         return found.entry.to_match()
         return None
@@ -191,7 +241,7 @@ def _load() -> list[tuple[GazetteerEntry, int, int]]:
         names = {sub.name} | {t.gettext(sub.name) for t in translations}
         if key in overrides:
             p = overrides[key]
-            aliases = tuple(sorted(names | set(p["aliases"]))) # type: ignore[call-overload]
+            aliases = tuple(sorted(names | set(p["aliases"])))  # type: ignore[call-overload]
             out.append(
                 (
                     GazetteerEntry(key, str(p["name"]), str(p["kind"]), sub.country_code,

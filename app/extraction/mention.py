@@ -16,14 +16,11 @@ class Mention:
     unit_anaphoric: bool = False
     origin: str | None = None
     destination: str | None = None
-    origin_anaphoric: bool = False
-    destination_anaphoric: bool = False
     status: str = "reported"
     source: str | None = None
     source_pronoun: str | None = None  # "person" | "group" when the speaker is a pronoun
     outlet: str | None = None
     agent: str | None = None
-    side: str | None = None
     confidence: float = 0.7
     quote_tail: bool = False  # the speaker must come from text after a closing quote
     extra: dict[str, str] = field(default_factory=dict)

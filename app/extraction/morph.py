@@ -36,6 +36,7 @@ class Parse:
     cases: frozenset[str]
     lemmas: frozenset[str]
     plural: bool
+    gender: str
     future: bool
     present: bool
     past: bool
@@ -47,7 +48,7 @@ def parse(word: str, lang: str) -> Parse:
     """Analyse one word; all readings contribute cases and lemmas, the first gives POS."""
     w = normalize_word(word)
     if not any(c.isalpha() for c in w) or len(w) > 40:
-        return Parse(w, "", frozenset(), frozenset({w}), False, False, False, False, False)
+        return Parse(w, "", frozenset(), frozenset({w}), False, "", False, False, False, False)
     readings = analyzer(lang).parse(w)[:4]
     first = readings[0]
     cases: set[str] = set()
@@ -63,6 +64,7 @@ def parse(word: str, lang: str) -> Parse:
         cases=frozenset(cases),
         lemmas=frozenset(lemmas),
         plural=first.tag.number == "plur",
+        gender=str(first.tag.gender or ""),
         future=any(r.tag.tense == "futr" for r in readings[:2] if r.tag.POS == "VERB"),
         present=any(r.tag.tense == "pres" for r in readings[:3] if r.tag.POS == "VERB"),
         past=first.tag.tense == "past",

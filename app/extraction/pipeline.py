@@ -23,6 +23,7 @@ from app.extraction.units import normalize_unit, quantity, side_of
 
 EXTRACTOR_VERSION = "2026.11.1"
 MAX_TEXT_CHARS = 2_000_000
+MAX_PARSED_SENTENCES = 1_500
 _SEP = "\x1f"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _GENERIC_KEY_WORDS = {
@@ -35,6 +36,13 @@ _HEADLINE_SOURCE_EN = re.compile(
     r",\s*(?P<src>[^,]{2,80}?)\s+(?:says|said|claims|reports|tells|confirms|warns)\s*$"
 )
 _HEADLINE_SOURCE_SL = re.compile(r"\s[—–]\s*(?P<src>[^—–]{2,60})$")
+_SOURCE_ANAPHOR = re.compile(
+    r"(?i)the (?:agency|service|group|project|monitor|organisation|organization)"
+)
+_NAMED_SPEAKER = re.compile(
+    r"(?:^|[\s,])((?:[A-Z][a-zčšžćāūėį'’-]+ ){1,2}[A-Z][a-zčšžćāūėį'’-]+)\s+"
+    r"(?:said|says|told|noted|added|reported|wrote)\b"
+)
 _SL_PLACE_ANAPHORS = {"регіон", "регион", "район", "республіку", "республику", "туди", "туда"}
 
 
@@ -55,6 +63,25 @@ def _place_key(text: str | None, place: PlaceMatch | None) -> str:
 
 def _split(v: str) -> list[str]:
     return [x for x in v.split(_SEP) if x] if v else []
+
+
+def _quoted_sentences(sentences: list[Sentence]) -> list[bool]:
+    """Per sentence: does it open a quote or sit inside one left open in its paragraph?"""
+    flags: list[bool] = []
+    opened = False
+    paragraph = -1
+    for sent in sentences:
+        if sent.paragraph != paragraph:
+            opened, paragraph = False, sent.paragraph
+        starts_open = opened
+        has_open = False
+        for ch in sent.text:
+            if ch in "«“„":
+                opened = has_open = True
+            elif ch in "»”":
+                opened = False
+        flags.append(starts_open or has_open)
+    return flags
 
 
 def _quote_tail(text: str, sent: Sentence, sentences: list[Sentence], idx: int) -> str:
@@ -81,18 +108,21 @@ def _attribute(mentions: list[Mention], sentences: list[Sentence], text: str, la
     headline_src = None
     if sentences:
         h = sentences[0].text
-        m = (_HEADLINE_SOURCE_EN if lang == "en" else _HEADLINE_SOURCE_SL).search(h)
-        if m:
-            headline_src = m.group("src").strip()
+        hm = (_HEADLINE_SOURCE_EN if lang == "en" else _HEADLINE_SOURCE_SL).search(h)
+        if hm:
+            headline_src = hm.group("src").strip()
     last_person: str | None = None
     last_source: str | None = None
     last_outlet: str | None = None
     by_sentence: dict[int, list[Mention]] = {}
     for m in mentions:
         by_sentence.setdefault(m.sentence, []).append(m)
+    quoted_flags = _quoted_sentences(sentences)
     for idx, sent in enumerate(sentences):
         group = by_sentence.get(idx, [])
+        quoted = quoted_flags[idx]
         for m in group:
+            m.quote_tail = m.quote_tail or quoted
             if m.source is None and m.source_pronoun is None and m.quote_tail:
                 speaker, kind = attr.speaker_after_quote(
                     _quote_tail(text, sent, sentences, idx), lang
@@ -110,16 +140,18 @@ def _attribute(mentions: list[Mention], sentences: list[Sentence], text: str, la
                 m.source = last_person
             elif m.source_pronoun == "group" and m.source is None:
                 m.source = last_source
-            if m.source and re.fullmatch(r"(?i)the (?:newspaper|paper|outlet|publication)", m.source):
+            if m.source and re.fullmatch(
+                r"(?i)the (?:newspaper|paper|outlet|publication)", m.source
+            ):
                 m.source = last_outlet or m.source
-            elif m.source and re.fullmatch(r"(?i)the (agency|service|ministry|group)", m.source):
-                noun = m.source.split()[-1].lower()
-                if last_source and (noun in last_source.lower() or noun in ("agency", "service")):
-                    m.source = last_source
+            elif m.source and _SOURCE_ANAPHOR.fullmatch(m.source) and last_source:
+                m.source = last_source
             if idx == 0 and m.source is None and headline_src:
                 m.source = headline_src
             if m.outlet is None and m.source and attr.is_outlet(m.source) and lang == "en":
                 m.outlet = m.source
+            if m.source is None and m.outlet:
+                m.source = m.outlet
         # remember speakers named in this sentence, also when it holds no movement
         for m in group:
             if m.source:
@@ -130,10 +162,7 @@ def _attribute(mentions: list[Mention], sentences: list[Sentence], text: str, la
                     last_person = m.source
             if m.outlet:
                 last_outlet = m.outlet
-        names = re.findall(
-            r"(?:^|[\s,])((?:[A-Z][a-zčšžćāūėį'’-]+ ){1,2}[A-Z][a-zčšžćāūėį'’-]+)\s+(?:said|says|told|noted|added|reported|wrote)\b",
-            sent.text,
-        )
+        names = _NAMED_SPEAKER.findall(sent.text)
         if names:
             last_person = names[-1]
         for pat in (r"(?:^|\s)(?:[A-Z][a-z]+ )?[A-Z][a-zčšž'’-]+(?=,? a spokes)",):
@@ -174,7 +203,9 @@ def _merge_chains(mentions: list[Mention]) -> list[Mention]:
                     head.unit, head.unit_anaphoric = m.unit, False
             if len(group) > 1 and dests:
                 # the last destination of a chain is where the movement ends
-                dests = final or [dests[-1]] if len(dests) > 1 and not _coordinated(group) else dests
+                dests = (
+                    final or [dests[-1]] if len(dests) > 1 and not _coordinated(group) else dests
+                )
             head.extra["origins"] = _SEP.join(origins)
             head.extra["dests"] = _SEP.join(dests)
             out.append(head)
@@ -209,7 +240,11 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
     last_dest: str | None = None
     for m in mentions:
         if m.unit_anaphoric or m.unit is None:
-            if last_unit and (m.unit is None or m.unit.lower() in lx.EN_UNIT_ANAPHORS or m.unit.lower() in ("їх", "их", "них")):
+            if last_unit and (
+                m.unit is None
+                or m.unit.lower() in lx.EN_UNIT_ANAPHORS
+                or m.unit.lower() in ("їх", "их", "них")
+            ):
                 m.unit = last_unit
         else:
             last_unit = m.unit
@@ -221,7 +256,9 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
                 resolved_dests.append(last_dest)
             else:
                 resolved_dests.append(d)
-        origins = [o for o in origins if not (o and _is_place_anaphor(o, lang))] or [""]
+        if not any(resolved_dests):
+            # "left the port" alone says nothing an analyst can place
+            origins = [o for o in origins if not (o and _is_place_anaphor(o, lang))] or [""]
         for o in origins:
             for d in resolved_dests:
                 if (o and d and _place_key(o, None) == _place_key(d, None)) or not (o or d):
@@ -231,25 +268,40 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
                 c.origin = o or None
                 c.destination = d or None
                 out.append(c)
-        concrete = [d for d in resolved_dests if d and not d.lower().startswith(("the north", "the south", "the east", "the west"))]
+        concrete = [
+            d
+            for d in resolved_dests
+            if d and not d.lower().startswith(("the north", "the south", "the east", "the west"))
+        ]
         if concrete:
             last_dest = concrete[-1]
     return out
 
 
 _UNIT_STOP = {"the", "some", "of", "its", "their", "part", "частину", "частина", "часть", "частью"}
+# Shared adjectives say nothing about whether two unit phrases name the same force.
+_GENERIC_UNIT_PREFIXES = {"troop", "force", "units", "unit", "війсь", "войск", "сил", "сили",
+                          "підро", "подра", "milit", "soldi", "військ"}  # fmt: skip
+_UNIT_STOP_PREFIXES = {"военн", "війсь", "росси", "росій", "russi", "milit", "ukrai", "украї",
+                       "украи", "other", "addit"}  # fmt: skip
 
 
-def _compatible(a: MovementRecord, b: MovementRecord) -> bool:
-    """Two records may describe one movement: same status (headlines excepted), related units."""
-    headline = a.evidence_start == 0 or b.evidence_start == 0
-    if a.status != b.status and not headline:
-        return False
-    if headline or not a.unit or not b.unit:
+def _compatible(keep: MovementRecord, other: MovementRecord, *, same: bool) -> bool:
+    """``other`` may be folded into ``keep``: same status and related units, except that a
+    headline (written in note form) folds into any body record of the same places."""
+    if other.evidence_start == 0 and keep.evidence_start > 0:
         return True
-    wa = {w[:5] for w in re.findall(r"\w+", a.unit.lower()) if w not in _UNIT_STOP}
-    wb = {w[:5] for w in re.findall(r"\w+", b.unit.lower()) if w not in _UNIT_STOP}
-    return bool(wa & wb)
+    if keep.status != other.status:
+        return False
+    if not keep.unit or not other.unit or keep.evidence_start == 0:
+        return True
+    wa = {w[:5] for w in re.findall(r"\w+", keep.unit.lower()) if w not in _UNIT_STOP}
+    wb = {w[:5] for w in re.findall(r"\w+", other.unit.lower()) if w not in _UNIT_STOP}
+    # generic mentions ("troops", "війська") may refer to any force moving between the
+    # same places; specific ones must share a word that is not a common adjective
+    if same and (wa <= _GENERIC_UNIT_PREFIXES or wb <= _GENERIC_UNIT_PREFIXES):
+        return True
+    return bool((wa & wb) - _UNIT_STOP_PREFIXES)
 
 
 def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
@@ -260,8 +312,6 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
         merged = False
         for i, o in enumerate(out):
             ok = (_place_key(o.origin, None), _place_key(o.destination, None))
-            if not _compatible(o, r):
-                continue
             same = rk == ok
             r_partial_of_o = (not rk[0] or _same_place(rk[0], ok[0])) and (
                 not rk[1] or _same_place(rk[1], ok[1])
@@ -269,15 +319,18 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
             o_partial_of_r = (not ok[0] or _same_place(ok[0], rk[0])) and (
                 not ok[1] or _same_place(ok[1], rk[1])
             )
-            if same or r_partial_of_o or o_partial_of_r:
-                if same:
-                    # prefer the body sentence over the headline, then the fuller record
-                    keep, other = (r, o) if o.evidence_start == 0 and r.evidence_start > 0 else (o, r)
-                else:
-                    keep, other = (o, r) if r_partial_of_o else (r, o)
-                out[i] = _fill(keep, other)
-                merged = True
-                break
+            if not (same or r_partial_of_o or o_partial_of_r):
+                continue
+            if same:
+                # prefer the body sentence over the headline, then the fuller record
+                keep, other = (r, o) if o.evidence_start == 0 and r.evidence_start > 0 else (o, r)
+            else:
+                keep, other = (o, r) if r_partial_of_o else (r, o)
+            if not _compatible(keep, other, same=same):
+                continue
+            out[i] = _fill(keep, other)
+            merged = True
+            break
         if not merged:
             out.append(r)
     return out
@@ -337,6 +390,8 @@ def extract(
     lang = language or detect_language(clean)
     sentences = split_sentences(clean)
     cued = [(i, s) for i, s in enumerate(sentences) if lx.MOVEMENT_CUE.search(s.text)]
+    # bound the work on pathological input; real articles have a few dozen cued sentences
+    cued = cued[:MAX_PARSED_SENTENCES]
     if lang == "en":
         from app.extraction.components import english
 
@@ -348,20 +403,29 @@ def extract(
     _attribute(mentions, sentences, clean, lang)
     mentions = _expand(_merge_chains(mentions), lang)
     records = []
+    last_side: str | None = None
     for m in mentions:
         sent = sentences[m.sentence]
         origin_place = resolve_place(m.origin, lang) if m.origin else None
         dest_place = resolve_place(m.destination, lang) if m.destination else None
         norm, echelon = normalize_unit(m.unit)
+        # whose force: the agent or the unit's own adjective; else the side of the previous
+        # movement in the article; the sentence at large is the last resort
+        side = side_of(m.agent, m.unit) or last_side
+        if side is None:
+            side = side_of(sent.text.replace(m.source, " ") if m.source else sent.text)
+        last_side = side
         event_date, precision = resolve_date(sent.text, published)
         confidence = 0.55 + 0.15 * bool(m.origin and m.destination) + 0.1 * bool(m.source)
-        confidence += 0.05 * bool(origin_place or dest_place) + 0.05 * bool(m.unit and not m.unit_anaphoric)
+        confidence += 0.05 * bool(origin_place or dest_place) + 0.05 * bool(
+            m.unit and not m.unit_anaphoric
+        )
         records.append(
             MovementRecord(
                 unit=m.unit,
                 unit_normalized=norm,
                 unit_echelon=echelon,
-                side=side_of(m.agent, m.unit, sent.text),
+                side=side,
                 origin=m.origin,
                 origin_place=origin_place,
                 destination=m.destination,

@@ -13,6 +13,10 @@ _ECHELONS = {
     "батальон": "battalion", "рота": "company", "флот": "fleet", "флотилія": "flotilla",
     "флотилия": "flotilla",
 }  # fmt: skip
+_SL_ECHELON_STEMS = {
+    "арм": "army", "корп": "corps", "диві": "division", "диви": "division", "бриг": "brigade",
+    "полк": "regiment", "бата": "battalion", "рот": "company", "флот": "fleet",
+}  # fmt: skip
 _TYPES = {
     "десантно-штурмов": "Air Assault", "повітряно-десантн": "Airborne",
     "воздушно-десантн": "Airborne", "механізован": "Mechanized", "механизированн": "Mechanized",
@@ -41,7 +45,8 @@ _QUANTITY = re.compile(
 )
 _SIDES = {
     "russia": "Russia", "russian": "Russia", "russians": "Russia", "moscow": "Russia",
-    "kremlin": "Russia", "росія": "Russia", "россия": "Russia", "російськ": "Russia",
+    "kremlin": "Russia", "росія": "Russia", "россия": "Russia", "росси": "Russia",
+    "росі": "Russia", "російськ": "Russia",
     "российск": "Russia", "рф": "Russia", "ukraine": "Ukraine", "ukrainian": "Ukraine",
     "kyiv": "Ukraine", "україна": "Ukraine", "україн": "Ukraine", "украин": "Ukraine",
     "зсу": "Ukraine", "всу": "Ukraine", "belarus": "Belarus", "belarusian": "Belarus",
@@ -61,8 +66,7 @@ _SIDES = {
     "окупант": "Russia", "sudan": "Sudan", "sudanese": "Sudan",
 }  # fmt: skip
 _SIDE_RE = re.compile(
-    r"(?i)(?<![\w])(" + "|".join(re.escape(k) for k in sorted(_SIDES, key=len, reverse=True))
-    + r")"
+    r"(?i)(?<![\w])(" + "|".join(re.escape(k) for k in sorted(_SIDES, key=len, reverse=True)) + r")"
 )
 
 
@@ -82,8 +86,14 @@ def normalize_unit(unit: str | None) -> tuple[str | None, str | None]:
         num = int(m.group("num"))
         body = m.group("body").lower()
         ech_word = m.group("ech").lower()
-        ech = next((v for k, v in _ECHELONS.items() if ech_word.startswith(k[:5])), None)
-        types = [v for k, v in _TYPES.items() if k in body]
+        ech = next((v for k, v in _SL_ECHELON_STEMS.items() if ech_word.startswith(k)), None)
+        types = [v for k, v in _TYPES.items() if " " in k and k in body]
+        for word in body.split():
+            match = max(
+                (k for k in _TYPES if " " not in k and word.startswith(k)), key=len, default=None
+            )
+            if match:
+                types.append(_TYPES[match])
         name = " ".join([_ordinal(num), *dict.fromkeys(types), (ech or "").title()]).strip()
         return name, ech
     for word in re.findall(r"[\w-]+", unit.lower()):

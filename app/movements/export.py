@@ -5,18 +5,21 @@ known from the first fetched batch, before the first byte is sent, and it comes 
 statement (hence the same snapshot) as the rows themselves. The views send it as the
 ``X-Total-Count`` header; a file with fewer rows than that was cut short. JSON and GeoJSON are
 also self-delimiting: a cut file does not parse.
+
+The CSV is written by PostgreSQL itself (``COPY (<export query>) TO STDOUT WITH CSV``) and passed
+through in batches, so a million rows stream at the speed of the database; the total comes from
+the same ``count(*) OVER ()`` as the first field of every row, cut off before the row is sent.
+Cells that a spreadsheet would run as formulas are made inert in the query.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import DateTime, String, Text, case, func, literal
 from sqlalchemy.orm import Session
 
 from app.db import SessionFactory
@@ -27,6 +30,7 @@ BATCH_ROWS = 2000
 COLUMNS = tuple(EXPORT_COLUMNS)
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_UTC_ISO = 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
 
 
 def neutralise_cell(value: Any) -> Any:
@@ -34,14 +38,6 @@ def neutralise_cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
         return "'" + value
     return value
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return neutralise_cell(value)
 
 
 class ExportRows:
@@ -79,13 +75,6 @@ class ExportRows:
             self._session = None
 
 
-def iter_export_rows(
-    session_factory: SessionFactory, filters: MovementFilters
-) -> Iterator[tuple[Any, ...]]:
-    """Rows of the export query through a server-side cursor, one batch in memory at a time."""
-    yield from ExportRows(session_factory, filters)
-
-
 def _batched(chunks: Iterable[str], *, prefix: str = "") -> Iterator[bytes]:
     """Join small text pieces into one UTF-8 chunk per ``BATCH_ROWS`` pieces."""
     pending: list[str] = [prefix] if prefix else []
@@ -98,24 +87,110 @@ def _batched(chunks: Iterable[str], *, prefix: str = "") -> Iterator[bytes]:
         yield "".join(pending).encode("utf-8")
 
 
-def csv_lines(rows: Iterable[tuple[Any, ...]]) -> Iterator[str]:
-    """A header, then one flat CSV row per movement (formula cells neutralised)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_cell(v) for v in row])
-        yield buffer.getvalue()
+def csv_columns() -> dict[str, Any]:
+    """``EXPORT_COLUMNS`` as PostgreSQL should print them in the CSV.
+
+    Text that starts like a formula gets a leading ``'`` (as ``neutralise_cell`` does), and
+    timestamps are written in UTC as ISO 8601.
+    """
+    columns: dict[str, Any] = {"_total": func.count().over()}
+    for name, column in EXPORT_COLUMNS.items():
+        kind = column.type
+        if isinstance(kind, String | Text):
+            column = case(
+                (func.left(column, 1).in_(_FORMULA_PREFIXES), literal("'") + column),
+                else_=column,
+            )
+        elif isinstance(kind, DateTime):
+            column = func.to_char(func.timezone("UTC", column), _UTC_ISO)
+        columns[name] = column
+    return columns
+
+
+def _copy_statement(session: Session, filters: MovementFilters) -> tuple[str, dict[str, Any]]:
+    compiled = export_rows(filters, columns=csv_columns()).compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    return f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)", dict(compiled.params)
+
+
+def _drop_first_field(line: bytes) -> bytes:
+    # The first field is the header name "_total" or an unquoted integer: no comma inside.
+    return line[line.index(b",") + 1 :]
+
+
+class CsvExport:
+    """A COPY of the export query, opened before the response starts so ``total`` is known.
+
+    Iterating yields the CSV (header first) in chunks of ``BATCH_ROWS`` rows, then closes the
+    session; ``close`` also ends it early.
+    """
+
+    def __init__(
+        self, session_factory: SessionFactory, filters: MovementFilters, *, bom: bool = False
+    ) -> None:
+        self._session: Session | None = session_factory()
+        self._prefix = "\ufeff".encode() if bom else b""
+        self._finished = False
+        try:
+            connection = self._connection = self._session.connection()
+            # One COPY is one statement: the per-statement timeout must not cut a long download.
+            connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            statement, params = _copy_statement(self._session, filters)
+            driver = connection.connection.driver_connection
+            assert driver is not None  # a live connection from the pool
+            self._cursor = driver.cursor()
+            self._copy_context = self._cursor.copy(statement, params)
+            self._copy = self._copy_context.__enter__()
+            self._rows = iter(self._copy)  # one row per block
+            self._header = _drop_first_field(bytes(next(self._rows)))
+            first = next(self._rows, None)
+            self._first = bytes(first) if first is not None else None
+            self._finished = first is None
+        except BaseException:
+            self.close()
+            raise
+        self.total = int(self._first[: self._first.index(b",")]) if self._first else 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            batch = bytearray(self._prefix + self._header)
+            if self._first is not None:
+                batch += _drop_first_field(self._first)
+            count = 1
+            for block in self._rows:
+                batch += _drop_first_field(bytes(block))
+                count += 1
+                if count >= BATCH_ROWS:
+                    yield bytes(batch)
+                    batch.clear()
+                    count = 0
+            self._finished = True
+            yield bytes(batch)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._session is None:
+            return
+        session, self._session = self._session, None
+        try:
+            if not self._finished and hasattr(self, "_connection"):
+                # A COPY cut short (the client went away) leaves the connection mid-protocol:
+                # drop it from the pool rather than wait for the rest of the rows.
+                self._connection.invalidate()
+            elif hasattr(self, "_copy_context"):
+                self._copy_context.__exit__(None, None, None)
+                self._cursor.close()
+        finally:
+            session.close()
 
 
 def stream_csv(
     session_factory: SessionFactory, filters: MovementFilters, *, bom: bool = False
 ) -> Iterator[bytes]:
-    """CSV bytes: a header, then one flat row per movement, flushed every ``BATCH_ROWS``."""
-    return _batched(csv_lines(ExportRows(session_factory, filters)), prefix="\ufeff" if bom else "")
+    """CSV bytes: a header, then one flat row per movement, flushed every ``BATCH_ROWS`` rows."""
+    return iter(CsvExport(session_factory, filters, bom=bom))
 
 
 def _json_value(value: Any) -> Any:
@@ -181,10 +256,8 @@ def geojson_parts(rows: Iterable[tuple[Any, ...]], *, total: int) -> Iterator[st
     yield "\n]}\n"
 
 
-def stream(rows: ExportRows, fmt: str, *, bom: bool = False) -> Iterator[bytes]:
-    """The bytes of ``rows`` in ``fmt`` (csv, json, ndjson or geojson)."""
-    if fmt == "csv":
-        return _batched(csv_lines(rows), prefix="\ufeff" if bom else "")
+def stream(rows: ExportRows, fmt: str) -> Iterator[bytes]:
+    """The bytes of ``rows`` in ``fmt`` (json, ndjson or geojson; CSV is ``CsvExport``)."""
     if fmt == "json":
         return _batched(json_array_parts(rows))
     if fmt == "ndjson":

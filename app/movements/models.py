@@ -15,6 +15,8 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    func,
+    literal_column,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -22,6 +24,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.articles.models import Article
 from app.db import Base, Timestamped
 from app.entities.models import Place, Source, Unit
+
+# Undated rows sort as the earliest date; the index and the query share this expression.
+EARLIEST_DATE_SQL = "'0001-01-01'::date"
+TRIGRAM_COLUMNS = (
+    "unit_text",
+    "side",
+    "origin_text",
+    "destination_text",
+    "source_text",
+    "outlet",
+    "evidence",
+)
 
 
 class Status(enum.StrEnum):
@@ -81,6 +95,38 @@ class Movement(Timestamped, Base):
             postgresql_where=text("review_status = 'pending' AND deleted_at IS NULL"),
         ),
         Index("ix_movement_merged_into_id", "merged_into_id"),
+        # Keyset pages walk these in order; expressions match queries.sort_expression exactly.
+        Index(
+            "ix_movement_sort_date",
+            func.coalesce(literal_column("event_date"), literal_column(EARLIEST_DATE_SQL)),
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_movement_sort_unit",
+            func.lower(func.coalesce(literal_column("unit_text"), literal_column("''"))),
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index(
+            "ix_movement_sort_source",
+            func.lower(func.coalesce(literal_column("source_text"), literal_column("''"))),
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_movement_sort_confidence", "confidence", "id"),
+        Index("ix_movement_sort_status", "status", "id"),
+        Index("ix_movement_source_id", "source_id"),
+        # "Contains" filters (ILIKE '%x%') use trigram indexes.
+        *(
+            Index(
+                f"ix_movement_{column}_trgm",
+                column,
+                postgresql_using="gin",
+                postgresql_ops={column: "gin_trgm_ops"},
+            )
+            for column in TRIGRAM_COLUMNS
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,24 +10,30 @@ from sqlalchemy import (
     ColumnElement,
     Date,
     Select,
-    cast,
+    String,
     func,
     literal,
+    literal_column,
     or_,
     select,
     tuple_,
 )
-from sqlalchemy.orm import Session, aliased, contains_eager
+from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from app.articles.models import Article
 from app.entities.models import Place, Source, Unit
 from app.movements.filters import Cursor, MovementFilters
-from app.movements.models import Movement
+from app.movements.models import EARLIEST_DATE_SQL, Movement
 
 OriginPlace = aliased(Place, name="origin_place")
 DestinationPlace = aliased(Place, name="destination_place")
+DeletedArticle = aliased(Article, name="deleted_article")
 
-_EARLIEST = cast(literal("0001-01-01"), Date)
+# Inline constants, not bound parameters, so that the planner matches the expression indexes
+# of ``models.Movement`` even in generic plans of prepared statements.
+_EARLIEST = literal_column(EARLIEST_DATE_SQL, Date)
+_EMPTY = literal_column("''", String)
+_NO_IDS: ColumnElement[Any] = literal_column("'{}'::integer[]")
 
 
 def _contains(value: str) -> str:
@@ -40,16 +46,34 @@ def _text_match(value: str, *columns: Any) -> ColumnElement[bool]:
     return or_(*(col.ilike(pattern, escape="\\") for col in columns))
 
 
+def _place_match(value: str, text_column: Any, place_id_column: Any) -> ColumnElement[bool]:
+    """The surface text or the resolved place name contains ``value``.
+
+    The place names are matched once, in an init-plan, into an array of ids, so that both arms
+    of the OR can use an index (trigram on the text, btree on the id) and be OR-ed as bitmaps.
+    """
+    pattern = _contains(value)
+    place_ids = (
+        select(func.array_agg(Place.id))
+        .where(Place.name.ilike(pattern, escape="\\"))
+        .scalar_subquery()
+    )
+    return or_(
+        text_column.ilike(pattern, escape="\\"),
+        place_id_column == func.any(func.coalesce(place_ids, _NO_IDS)),
+    )
+
+
 def sort_expression(key: str) -> ColumnElement[Any]:
     expressions: dict[str, Any] = {
         "date": func.coalesce(Movement.event_date, _EARLIEST),
-        "unit": func.lower(func.coalesce(Movement.unit_text, "")),
-        "side": func.lower(func.coalesce(Movement.side, "")),
-        "origin": func.lower(func.coalesce(OriginPlace.name, Movement.origin_text, "")),
+        "unit": func.lower(func.coalesce(Movement.unit_text, _EMPTY)),
+        "side": func.lower(func.coalesce(Movement.side, _EMPTY)),
+        "origin": func.lower(func.coalesce(OriginPlace.name, Movement.origin_text, _EMPTY)),
         "destination": func.lower(
-            func.coalesce(DestinationPlace.name, Movement.destination_text, "")
+            func.coalesce(DestinationPlace.name, Movement.destination_text, _EMPTY)
         ),
-        "source": func.lower(func.coalesce(Movement.source_text, "")),
+        "source": func.lower(func.coalesce(Movement.source_text, _EMPTY)),
         "status": Movement.status,
         "article": Movement.article_id,
         "confidence": Movement.confidence,
@@ -71,21 +95,41 @@ SHOWN_VALUES: dict[str, Any] = {
 }
 
 
-def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
-    """WHERE conditions for ``filters``; the query must be built on ``select_filtered``'s joins."""
-    conditions: list[ColumnElement[bool]] = [
-        Movement.deleted_at.is_(None),
-        Article.deleted_at.is_(None),
-    ]
+def needs_joins(filters: MovementFilters) -> bool:
+    """Whether the conditions compare shown values, which live in the joined tables."""
+    return any(getattr(filters, f"{name}_is") is not None for name in SHOWN_VALUES)
+
+
+def filter_conditions(
+    filters: MovementFilters, *, article_joined: bool = True
+) -> list[ColumnElement[bool]]:
+    """WHERE conditions for ``filters``.
+
+    The query must join Article when ``article_joined`` (always the case if ``needs_article``);
+    otherwise deleted articles are excluded through an anti-join with the few deleted ones,
+    which spares a count the join with every article.
+    """
+    live_article: ColumnElement[bool] = (
+        Article.deleted_at.is_(None)
+        if article_joined
+        else ~select(DeletedArticle.id)
+        .where(DeletedArticle.id == Movement.article_id, DeletedArticle.deleted_at.is_not(None))
+        .exists()
+    )
+    conditions: list[ColumnElement[bool]] = [Movement.deleted_at.is_(None), live_article]
     if filters.unit:
         conditions.append(_text_match(filters.unit, Movement.unit_text))
     if filters.side:
         conditions.append(_text_match(filters.side, Movement.side))
     if filters.origin:
-        conditions.append(_text_match(filters.origin, Movement.origin_text, OriginPlace.name))
+        conditions.append(
+            _place_match(filters.origin, Movement.origin_text, Movement.origin_place_id)
+        )
     if filters.destination:
         conditions.append(
-            _text_match(filters.destination, Movement.destination_text, DestinationPlace.name)
+            _place_match(
+                filters.destination, Movement.destination_text, Movement.destination_place_id
+            )
         )
     if filters.source:
         conditions.append(_text_match(filters.source, Movement.source_text))
@@ -128,15 +172,18 @@ def filter_conditions(filters: MovementFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _joined(stmt: Select[Any]) -> Select[Any]:
+def _joined(stmt: Select[Any], *, entities: bool = True) -> Select[Any]:
     # Every join is many-to-one, so joining never multiplies rows.
-    return (
+    stmt = (
         stmt.join(Article, Movement.article_id == Article.id)
         .outerjoin(OriginPlace, Movement.origin_place_id == OriginPlace.id)
         .outerjoin(DestinationPlace, Movement.destination_place_id == DestinationPlace.id)
-        .outerjoin(Unit, Movement.unit_id == Unit.id)
-        .outerjoin(Source, Movement.source_id == Source.id)
     )
+    if entities:
+        stmt = stmt.outerjoin(Unit, Movement.unit_id == Unit.id).outerjoin(
+            Source, Movement.source_id == Source.id
+        )
+    return stmt
 
 
 def select_filtered(filters: MovementFilters, *columns: Any) -> Select[Any]:
@@ -150,13 +197,19 @@ def select_filtered(filters: MovementFilters, *columns: Any) -> Select[Any]:
 def filtered_movements(filters: MovementFilters) -> Select[Any]:
     """Movements matching ``filters`` with article and places loaded, in the filter's order."""
     stmt = (
-        _joined(select(Movement))
+        # Units and sources are joined only when an exact filter compares their names.
+        _joined(select(Movement), entities=needs_joins(filters))
         .options(
-            contains_eager(Movement.article),
+            # Rows show the article's title; its text (up to megabytes) stays in the database.
+            contains_eager(Movement.article).load_only(
+                Article.id, Article.title, Article.url, Article.outlet, Article.published_at
+            ),
             contains_eager(Movement.origin_place.of_type(OriginPlace)),
             contains_eager(Movement.destination_place.of_type(DestinationPlace)),
-            contains_eager(Movement.unit),
-            contains_eager(Movement.source),
+            # Joining these two as well would multiply the planner's work (about 10 ms a
+            # page at a million rows); one small IN query each costs far less.
+            selectinload(Movement.unit),
+            selectinload(Movement.source),
         )
         .where(*filter_conditions(filters))
     )
@@ -170,9 +223,63 @@ def filtered_movements(filters: MovementFilters) -> Select[Any]:
     return stmt.order_by(key.asc(), Movement.id.asc())
 
 
+# Counting every match of a broad filter over a million rows takes longer than a page should:
+# past this many matches, the table shows the planner's estimate, labelled "about".
+EXACT_COUNT_LIMIT = 1_000
+# Planner estimates are rough; only trust one without counting when it is far past the limit.
+ESTIMATE_ONLY_FACTOR = 5
+
+
+def needs_article(filters: MovementFilters) -> bool:
+    """Whether ``filter_conditions(filters)`` refers to columns of the article."""
+    return bool(filters.outlet or filters.q)
+
+
+def _matching_ids(filters: MovementFilters) -> Select[Any]:
+    """Ids of matching movements, joined only to what the conditions need (for counting)."""
+    if needs_joins(filters):
+        return select_filtered(filters, Movement.id)
+    stmt = select(Movement.id)
+    if not needs_article(filters):
+        return stmt.where(*filter_conditions(filters, article_joined=False))
+    stmt = stmt.join(Article, Movement.article_id == Article.id)
+    return stmt.where(*filter_conditions(filters))
+
+
 def count_movements(session: Session, filters: MovementFilters) -> int:
-    stmt = _joined(select(func.count(Movement.id))).where(*filter_conditions(filters))
+    stmt = select(func.count()).select_from(_matching_ids(filters).subquery())
     return int(session.execute(stmt).scalar_one())
+
+
+def estimate_movements(session: Session, filters: MovementFilters) -> int:
+    """The planner's estimate of how many movements match (no rows are read)."""
+    stmt = _matching_ids(filters)
+    compiled = stmt.compile(dialect=session.get_bind().dialect)
+    plan = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", dict(compiled.params))
+        .scalar_one()
+    )
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+def count_or_estimate(
+    session: Session, filters: MovementFilters, *, exact_limit: int = EXACT_COUNT_LIMIT
+) -> tuple[int, bool]:
+    """``(count, estimated)``: exact up to ``exact_limit`` matches, else the planner's estimate.
+
+    When the planner expects far more than ``exact_limit`` matches, no row is read at all;
+    otherwise the count reads at most ``exact_limit + 1`` rows, so a page costs about the same
+    however broad the filter is.
+    """
+    estimate = estimate_movements(session, filters)
+    if estimate > ESTIMATE_ONLY_FACTOR * exact_limit:
+        return estimate, True
+    bounded = _matching_ids(filters).limit(exact_limit + 1).subquery()
+    seen = int(session.execute(select(func.count()).select_from(bounded)).scalar_one())
+    if seen <= exact_limit:
+        return seen, False
+    return max(estimate, seen), True
 
 
 @dataclass(frozen=True)
@@ -180,6 +287,8 @@ class MovementPage:
     rows: list[Movement]
     next_cursor: Cursor | None
     total: int
+    # True when ``total`` is the planner's estimate of a count above ``EXACT_COUNT_LIMIT``.
+    estimated: bool = False
 
 
 def cursor_for(movement: Movement, sort: str) -> Cursor:
@@ -215,7 +324,8 @@ def page_of_movements(session: Session, filters: MovementFilters) -> MovementPag
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         next_cursor = cursor_for(rows[-1], filters.sort)
-    return MovementPage(rows=rows, next_cursor=next_cursor, total=count_movements(session, filters))
+    total, estimated = count_or_estimate(session, filters, exact_limit=EXACT_COUNT_LIMIT)
+    return MovementPage(rows=rows, next_cursor=next_cursor, total=total, estimated=estimated)
 
 
 def iter_movements(
@@ -271,9 +381,15 @@ EXPORT_COLUMNS: dict[str, Any] = {
 }
 
 
-def export_rows(filters: MovementFilters) -> Select[Any]:
-    """The flat export query: every field of each matching movement, in the filter's order."""
-    stmt = _joined(select(*(col.label(name) for name, col in EXPORT_COLUMNS.items()))).where(
+def export_rows(
+    filters: MovementFilters, *, columns: Mapping[str, Any] | None = None
+) -> Select[Any]:
+    """The flat export query: every field of each matching movement, in the filter's order.
+
+    ``columns`` replaces ``EXPORT_COLUMNS`` with expressions over them (same names, same order).
+    """
+    chosen = EXPORT_COLUMNS if columns is None else columns
+    stmt = _joined(select(*(col.label(name) for name, col in chosen.items()))).where(
         *filter_conditions(filters)
     )
     key = sort_expression(filters.sort)

@@ -51,5 +51,8 @@ class MovementOut(BaseModel):
 class MovementList(BaseModel):
     description: str = Field(description='What the list shows, e.g. "3 movements where ..."')
     total: int
+    total_estimated: bool = Field(
+        default=False, description="total is an estimate (counts over 1,000 are not exact)"
+    )
     items: list[MovementOut]
     next: str | None = Field(description="URL of the next page, or null on the last page")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
@@ -9,7 +10,7 @@ from fastapi.responses import HTMLResponse, StreamingResponse
 
 from app.deps import FiltersDep, SessionDep, SessionFactoryDep
 from app.entities.labels import filter_labels
-from app.movements.export import ExportRows, stream
+from app.movements.export import CsvExport, ExportRows, stream
 from app.movements.facets import build_facets
 from app.movements.filters import EXACT_FIELDS, SORT_KEYS
 from app.movements.models import ReviewStatus, Status
@@ -73,11 +74,18 @@ def _export(
     session_factory: SessionFactoryDep, filters: FiltersDep, fmt: str, *, bom: bool = False
 ) -> StreamingResponse:
     """Open the rows first, so the total is in the headers before any row is streamed."""
-    rows = ExportRows(session_factory, filters)
+    rows: ExportRows | CsvExport
+    body: Iterator[bytes]
+    if fmt == "csv":
+        rows = CsvExport(session_factory, filters, bom=bom)
+        body = iter(rows)
+    else:
+        rows = ExportRows(session_factory, filters)
+        body = stream(rows, fmt)
     media_type, extension = EXPORT_FORMATS[fmt]
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return StreamingResponse(
-        stream(rows, fmt, bom=bom),
+        body,
         media_type=media_type,
         headers={
             "Content-Disposition": f'attachment; filename="movements-{stamp}.{extension}"',

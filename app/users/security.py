@@ -21,10 +21,13 @@ from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import InternalError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.ops.dberrors import outage_response
 from app.users.models import Role
 from app.users.service import Identity, identity_from_api_token, identity_from_session_token
 
@@ -35,6 +38,8 @@ CSRF_HEADER = "X-CSRF-Token"
 CSRF_FIELD = "csrf_token"
 PUBLIC_PATHS = frozenset({"/login", "/setup", "/healthz", "/readyz"})
 PUBLIC_PREFIXES = ("/static/",)
+# Probes must answer without the database a sign-in lookup needs (liveness above all).
+PROBE_PATHS = frozenset({"/healthz", "/readyz"})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -86,10 +91,19 @@ class AuthMiddleware:
         bearer = _bearer(scope)
         session_token = cookies.get(SESSION_COOKIE)
         identity: Identity | None = None
-        # Static files need no identity: spare the database a lookup per asset.
-        if (bearer or session_token) and not path.startswith(PUBLIC_PREFIXES):
+        # Static files and probes need no identity: spare the database a lookup.
+        if (
+            (bearer or session_token)
+            and not path.startswith(PUBLIC_PREFIXES)
+            and path not in PROBE_PATHS
+        ):
             factory = scope["app"].state.session_factory
-            identity = await run_in_threadpool(_resolve, factory, bearer, session_token)
+            try:
+                identity = await run_in_threadpool(_resolve, factory, bearer, session_token)
+            except (OperationalError, InternalError, PoolTimeout) as exc:
+                # Middleware runs outside the app's exception handlers: answer the outage here.
+                await outage_response(scope, exc)(scope, receive, send)
+                return
         anon_csrf = cookies.get(ANON_CSRF_COOKIE)
         new_anon_csrf = None
         if identity is None and not anon_csrf:

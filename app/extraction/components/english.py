@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from app.extraction import attribution as attr
+from app.extraction import inflect
 from app.extraction import lexicon as lx
 from app.extraction.gazetteer import resolve_place
 from app.extraction.mention import Mention
@@ -41,6 +42,11 @@ _QUANTITY_HEADS = {
 _IMAGE_WORDS = {"image", "images", "footage", "video", "videos", "photo", "photos", "data",
                 "picture", "pictures", "imagery"}  # fmt: skip
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,30},\s+[A-Z][a-z]{2,4}\.?\s+\d{1,2}\s*[—–-]\s*")
+# "..., the Institute for the Study of War, a think tank, said" when the parse loses it
+_TRAILING_SAID = re.compile(
+    r",\s+(?P<src>(?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|for|the|and))*)"
+    r"(?:\s+\([A-Z]{2,8}\))?(?:,\s+[^,]{3,80},)?\s+(?:said|says|reported|announced|confirmed)\b"
+)
 _SUPPORT_VERBS = {"make", "carry", "conduct", "begin", "complete", "start", "finish"}
 
 
@@ -51,13 +57,17 @@ def get_nlp() -> Any:
         if _NLP is None:
             import spacy
 
-            names = [os.environ["TROOPWATCH_SPACY_MODEL"]] if os.environ.get(
-                "TROOPWATCH_SPACY_MODEL"
-            ) else list(_MODEL_CANDIDATES)
+            names = (
+                [os.environ["TROOPWATCH_SPACY_MODEL"]]
+                if os.environ.get("TROOPWATCH_SPACY_MODEL")
+                else list(_MODEL_CANDIDATES)
+            )
             last: Exception | None = None
             for name in names:
                 try:
-                    _NLP = spacy.load(name)
+                    # NER would double the parse time; lemmas and POS come from the tagger's
+                    # Penn tags instead of the lemmatizer and attribute ruler (inflect.py)
+                    _NLP = spacy.load(name, exclude=["ner", "lemmatizer", "attribute_ruler"])
                     break
                 except OSError as exc:  # model not installed under this name
                     last = exc
@@ -66,18 +76,41 @@ def get_nlp() -> Any:
         return _NLP
 
 
+# Universal POS from the tagger's Penn tag: the attribute ruler that would set pos_ costs a
+# fifth of the parse time for a mapping this simple.
+_TAG_POS = {
+    "NN": "NOUN", "NNS": "NOUN", "NNP": "PROPN", "NNPS": "PROPN", "VB": "VERB", "VBD": "VERB",
+    "VBG": "VERB", "VBN": "VERB", "VBP": "VERB", "VBZ": "VERB", "MD": "AUX", "JJ": "ADJ",
+    "JJR": "ADJ", "JJS": "ADJ", "RB": "ADV", "RBR": "ADV", "RBS": "ADV", "PRP": "PRON",
+    "PRP$": "PRON", "WP": "PRON", "WP$": "PRON", "DT": "DET", "PDT": "DET", "WDT": "DET",
+    "CD": "NUM", "IN": "ADP", "RP": "ADP", "TO": "PART", "CC": "CCONJ", "UH": "INTJ",
+}  # fmt: skip
+_AUX_LEMMAS = {"be", "have", "do", "will", "shall", "can", "may"}
+
+
+def _pos(tok: Token) -> str:
+    pos = _TAG_POS.get(tok.tag_, "X")
+    if pos == "VERB" and _lemma(tok) in _AUX_LEMMAS and tok.dep_ in ("aux", "auxpass"):
+        return "AUX"
+    return pos
+
+
+def _lemma(tok: Token) -> str:
+    return inflect.lemma(tok.text, tok.tag_)
+
+
 def _lower(tok: Token) -> str:
     return str(tok.text).lower()
 
 
 def _is_move_verb(tok: Token) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN"):
+    if _pos(tok) not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN"):
         return False
-    return tok.lemma_.lower() in lx.EN_MOVE_VERBS
+    return _lemma(tok) in lx.EN_MOVE_VERBS
 
 
 def _is_move_noun(tok: Token) -> bool:
-    return tok.pos_ == "NOUN" and _lower(tok) in lx.EN_MOVE_NOUNS
+    return _pos(tok) == "NOUN" and _lower(tok) in lx.EN_MOVE_NOUNS
 
 
 def _span_text(tokens: Iterable[Token]) -> str:
@@ -112,12 +145,24 @@ def _np_tokens(head: Token, *, with_conj: bool, place: bool) -> list[Token]:
                 for p in c.children:
                     if p.dep_ == "pobj":
                         keep.extend(_np_tokens(p, with_conj=with_conj, place=False))
-            elif place and dep == "prep" and _lower(c) == "with" and head.lemma_ in (
-                "border", "frontier", "boundary",
+            elif (
+                place
+                and dep == "prep"
+                and _lower(c) == "with"
+                and _lemma(head)
+                in (
+                    "border",
+                    "frontier",
+                    "boundary",
+                )
             ):
                 keep.append(c)
                 keep.extend(t for p in c.children if p.dep_ == "pobj" for t in p.subtree)
-            elif with_conj and dep in ("conj", "cc") and (dep == "cc" or c.pos_ in ("NOUN", "PROPN")):
+            elif (
+                with_conj
+                and dep in ("conj", "cc")
+                and (dep == "cc" or _pos(c) in ("NOUN", "PROPN"))
+            ):
                 if dep == "conj":
                     keep.extend(_np_tokens(c, with_conj=True, place=place))
                 else:
@@ -128,18 +173,20 @@ def _np_tokens(head: Token, *, with_conj: bool, place: bool) -> list[Token]:
     keep.sort(key=lambda t: t.i)
     out = []
     for t in keep:
-        if t.i > head.i and t.text in (",", "(", "—", "–") :
+        if t.i > head.i and t.text in (",", "(", "—", "–"):
             break
         out.append(t)
     return out
 
 
 def _is_proper(tok: Token) -> bool:
-    return bool(tok.pos_ == "PROPN" or tok.ent_type_ in ("GPE", "LOC", "FAC", "NORP"))
+    # No NER (it would double parse time): proper nouns and capitalised adjectives
+    # ("Russian", "Syrian") stand in for place and nationality entities.
+    return bool(_pos(tok) == "PROPN" or (tok.tag_ == "JJ" and tok.text[:1].isupper() and tok.i > 0))
 
 
 def _place_like(head: Token, text: str) -> bool:
-    if _is_proper(head) or head.lemma_.lower() in lx.EN_PLACE_NOUNS or _lower(head) in lx.EN_PLACE_NOUNS:
+    if _is_proper(head) or _lemma(head) in lx.EN_PLACE_NOUNS or _lower(head) in lx.EN_PLACE_NOUNS:
         return True
     if any(_is_proper(c) and c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children):
         return True
@@ -151,15 +198,13 @@ def _place_phrases(pobj: Token) -> list[str]:
     coordinated = any(t.dep_ == "cc" for t in pobj.subtree if t.i > pobj.i)
     heads = [pobj]
     if coordinated:
-        heads += [
-            c
-            for c in pobj.conjuncts
-            if c.pos_ in ("NOUN", "PROPN", "ADV", "ADJ")
-        ]
+        heads += [c for c in pobj.conjuncts if _pos(c) in ("NOUN", "PROPN", "ADV", "ADJ")]
     out: list[str] = []
     for head in heads:
         low = _lower(head)
-        if (low in lx.EN_COMPASS or head.lemma_.lower() in ("north", "south", "east", "west")) and not any(
+        if low in lx.EN_FORCE_NOUNS and low not in lx.EN_PLACE_NOUNS:
+            continue
+        if (low in lx.EN_COMPASS or _lemma(head) in ("north", "south", "east", "west")) and not any(
             c.dep_ in ("compound", "amod") for c in head.children
         ):
             dets = [c for c in head.children if c.dep_ == "det"]
@@ -181,10 +226,12 @@ def _place_phrases(pobj: Token) -> list[str]:
                 continue
         # "the Zaporizhzhia and Kherson directions" -> one phrase per modifier
         if head.tag_ in ("NNS", "NNPS"):
-            mods = [c for c in head.children if c.dep_ in ("compound", "amod", "nmod") and _is_proper(c)]
+            mods = [
+                c for c in head.children if c.dep_ in ("compound", "amod", "nmod") and _is_proper(c)
+            ]
             if mods and mods[0].conjuncts:
                 for m in [mods[0], *mods[0].conjuncts]:
-                    out.append(f"{m.text} {head.lemma_}")
+                    out.append(f"{m.text} {_lemma(head)}")
                 continue
         toks = _np_tokens(head, with_conj=False, place=True)
         if has_proper_mod:
@@ -192,7 +239,10 @@ def _place_phrases(pobj: Token) -> list[str]:
                 t
                 for t in toks
                 if not (
-                    t.dep_ == "amod" and t.head == head and t.text.islower() and _lower(t) not in _KEEP_ADJ
+                    t.dep_ == "amod"
+                    and t.head == head
+                    and t.text.islower()
+                    and _lower(t) not in _KEEP_ADJ
                 )
             ]
         text = _span_text(toks)
@@ -212,7 +262,11 @@ def _preps_of(tok: Token) -> list[Token]:
             found.extend(cc for cc in c.conjuncts if cc.dep_ in ("prep", "conj"))
         # participles such as "equipped with ..." often swallow the verb's PPs in the parse
         if c.dep_ == "advcl" and c.tag_ == "VBN" and not _is_move_verb(c):
-            found.extend(g for g in c.children if g.dep_ == "prep" and _lower(g) in _DEST_PREPS | _ORIGIN_PREPS)
+            found.extend(
+                g
+                for g in c.children
+                if g.dep_ == "prep" and _lower(g) in _DEST_PREPS | _ORIGIN_PREPS
+            )
     # PPs stacked on PPs: "out" -> "of X", "from X ... to Y" attached to the first PP
     for p in list(found):
         found.extend(g for g in p.children if g.dep_ == "prep" and g not in found)
@@ -222,6 +276,8 @@ def _preps_of(tok: Token) -> list[Token]:
 def _pp_role(prep: Token, verb_lemma: str) -> str | None:
     low = _lower(prep)
     prev = prep.doc[prep.i - 1] if prep.i > 0 else None
+    if prev is not None and _lower(prev) in ("according", "due", "thanks", "owing", "contrary"):
+        return None
     if low in _ORIGIN_PREPS:
         return "origin"
     if low == "of" and prev is not None and _lower(prev) == "out":
@@ -229,6 +285,8 @@ def _pp_role(prep: Token, verb_lemma: str) -> str | None:
     if low in _DEST_PREPS:
         return "dest"
     if low == "for" and verb_lemma in ("head", "leave", "depart", "sail", "set"):
+        return "dest"
+    if low in ("in", "at") and verb_lemma in ("arrive", "land"):
         return "dest"
     if low == "on":
         for p in prep.children:
@@ -248,7 +306,7 @@ def _collect_places(frame_head: Token, arg_nouns: list[Token]) -> tuple[list[str
     origins: list[str] = []
     dests: list[str] = []
     final = False
-    lemma = frame_head.lemma_.lower()
+    lemma = _lemma(frame_head)
     holders = [frame_head, *arg_nouns]
     for holder in holders:
         for prep in _preps_of(holder):
@@ -265,13 +323,21 @@ def _collect_places(frame_head: Token, arg_nouns: list[Token]) -> tuple[list[str
                         final = bool(dests)
                 continue
             if holder is not frame_head and (
-                _lower(obj) in lx.EN_FORCE_NOUNS or obj.ent_type_ in ("ORG", "PERSON")
+                _lower(obj) in lx.EN_FORCE_NOUNS or _lower(obj) in ("force", "group", "mission")
             ):
                 continue
             phrases = _place_phrases(obj)
             (origins if role == "origin" else dests).extend(phrases)
+            # "from X toward Y" / "into X from Y" with the second PP parsed under X
+            for p2 in obj.children:
+                o2 = _pobj(p2) if p2.dep_ == "prep" else None
+                role2 = _pp_role(p2, lemma) if o2 is not None else None
+                if o2 is not None and role2 in ("origin", "dest") and role2 != role:
+                    (origins if role2 == "origin" else dests).extend(_place_phrases(o2))
     for c in frame_head.children:
-        if c.dep_ in ("advmod", "npadvmod") and (_lower(c) in lx.EN_COMPASS or _lower(c) == "there"):
+        is_direction = _lower(c) in lx.EN_COMPASS or _lower(c) == "there"
+        # "heading south" counts only when no place phrase names the destination
+        if c.dep_ in ("advmod", "npadvmod") and is_direction and not dests:
             dests.append(c.text)
     return _dedupe(origins), _dedupe(dests), final
 
@@ -302,12 +368,14 @@ def _subject(verb: Token) -> Token | None:
         for c in cur.children:
             if c.dep_ in ("nsubj", "nsubjpass"):
                 return c
+        if cur.dep_ == "xcomp" and _child(cur.head, "dobj") is not None:
+            return _child(cur.head, "dobj")
         if cur.dep_ in ("conj", "xcomp", "advcl", "ccomp") and cur.head is not cur:
             if cur.dep_ == "advcl" and cur.tag_ != "VBG":
                 return None
             cur = cur.head
             continue
-        if cur.dep_ in ("acl", "relcl") and cur.head.pos_ in ("NOUN", "PROPN"):
+        if cur.dep_ in ("acl", "relcl") and _pos(cur.head) in ("NOUN", "PROPN"):
             return cur.head
         return None
     return None
@@ -324,7 +392,7 @@ def _head_noun(tok: Token) -> Token:
     """Follow "part of the forces" / "elements of X" to the noun that names the force."""
     cur = tok
     for _ in range(3):
-        if _lower(cur) in _QUANTITY_HEADS or cur.pos_ in ("NUM", "PRON", "DET", "ADJ"):
+        if _lower(cur) in _QUANTITY_HEADS or _pos(cur) in ("NUM", "PRON", "DET", "ADJ"):
             of = next((c for c in cur.children if c.dep_ == "prep" and _lower(c) == "of"), None)
             if of is not None and _pobj(of) is not None:
                 cur = _pobj(of)
@@ -339,18 +407,29 @@ def _is_force(tok: Token, sent_text: str) -> bool:
     text = " ".join(t.text for t in tok.subtree).lower()
     if any(w in lx.EN_CIVILIAN_NOUNS for w in text.split()):
         return False
-    if low in lx.EN_WEAK_FORCE_NOUNS or head.lemma_.lower() in lx.EN_WEAK_FORCE_NOUNS:
+    if low in lx.EN_WEAK_FORCE_NOUNS or _lemma(head) in lx.EN_WEAK_FORCE_NOUNS:
         return bool(lx.EN_MILITARY_CUES.search(sent_text)) or any(
-            t.ent_type_ in ("NORP", "GPE", "ORG") for t in tok.subtree
+            _is_proper(t) for t in tok.subtree
         )
-    if low in lx.EN_FORCE_NOUNS or head.lemma_.lower() in lx.EN_FORCE_NOUNS:
+    if low in lx.EN_FORCE_NOUNS or _lemma(head) in lx.EN_FORCE_NOUNS:
+        return True
+    # "Elements of the 20th Combined Arms Army" when the parser misplaces the head
+    if _lower(tok) in _QUANTITY_HEADS and any(
+        _lower(t) in lx.EN_FORCE_NOUNS and _lower(t) not in lx.EN_WEAK_FORCE_NOUNS
+        for t in _np_tokens(tok, with_conj=False, place=False)
+    ):
         return True
     return bool(_lower(tok) in _QUANTITY_HEADS and lx.EN_MILITARY_CUES.search(text))
 
 
+def dobj_is(verb: Token, tok: Token) -> bool:
+    """A named object of an active movement verb ("sent Wagner to ...") is the unit."""
+    return bool(tok.dep_ == "dobj" and tok.head is verb)
+
+
 def _unit_anaphor(tok: Token) -> bool:
     text = _span_text(_np_tokens(tok, with_conj=False, place=False)).lower()
-    return tok.pos_ == "PRON" or text in lx.EN_UNIT_ANAPHORS
+    return _pos(tok) == "PRON" or text in lx.EN_UNIT_ANAPHORS
 
 
 def _status(verb: Token) -> str:
@@ -366,11 +445,13 @@ def _status(verb: Token) -> str:
         for c in t.children:
             if c.dep_ == "neg" or _lower(c) in ("never",):
                 # negation on a reporting verb ("did not say") does not deny the movement
-                if i > 0 and t.lemma_.lower() in lx.EN_REPORT_VERBS:
+                if i > 0 and _lemma(t) in lx.EN_REPORT_VERBS:
                     continue
                 return "denied"
-        if i > 0 and t.lemma_.lower() in lx.EN_REPORT_VERBS:
+        if i > 0 and _lemma(t) in lx.EN_REPORT_VERBS:
             break
+    if any(_lemma(a) in ("deny", "reject", "refute", "dismiss") for a in verb.ancestors):
+        return "denied"
     # "no plans to pull"
     for t in chain:
         if t.dep_ in ("acl", "relcl") and _lower(t.head) in ("plans", "plan", "intention"):
@@ -379,24 +460,26 @@ def _status(verb: Token) -> str:
             return "planned"
     for i, t in enumerate(chain):
         for c in t.children:
-            if c.dep_ in ("aux", "auxpass") and c.lemma_.lower() in lx.EN_PLAN_CUES:
+            if c.dep_ in ("aux", "auxpass") and _lemma(c) in lx.EN_PLAN_CUES:
                 return "planned"
-        if i > 0 and t.lemma_.lower() in lx.EN_PLAN_CUES:
+        if i > 0 and _lemma(t) in lx.EN_PLAN_CUES:
             return "planned"
-        if i > 0 and t.lemma_.lower() == "be" and any(
-            c.dep_ == "aux" and _lower(c) == "to" for c in chain[i - 1].children
+        if (
+            i > 0
+            and _lemma(t) == "be"
+            and any(c.dep_ == "aux" and _lower(c) == "to" for c in chain[i - 1].children)
         ):
             return "planned"
-        if i > 0 and t.lemma_.lower() in lx.EN_REPORT_VERBS:
+        if i > 0 and _lemma(t) in lx.EN_REPORT_VERBS:
             break
     return "reported"
 
 
 def _demanded(verb: Token) -> bool:
     for anc in verb.ancestors:
-        if anc.lemma_.lower() in lx.EN_DEMAND_VERBS:
+        if _lemma(anc) in lx.EN_DEMAND_VERBS:
             return True
-        if anc.lemma_.lower() in lx.EN_REPORT_VERBS:
+        if _lemma(anc) in lx.EN_REPORT_VERBS:
             return False
     return False
 
@@ -410,21 +493,31 @@ def _hypothetical(verb: Token) -> bool:
         return False
     if verb.dep_ == "acl":
         return False
-    lemma = head.lemma_.lower()
+    lemma = _lemma(head)
     if lemma in lx.EN_PLAN_CUES or lemma in ("be", "begin", "start", "continue", "have", "plan"):
         return False
     return verb.dep_ in ("xcomp", "advcl") and not _is_move_verb(head)
 
 
+def _reporters(verb: Token) -> list[Token]:
+    """Reporting verbs governing ``verb``, nearest first."""
+    found = [
+        anc
+        for anc in verb.ancestors
+        if _lemma(anc) in lx.EN_REPORT_VERBS and _pos(anc) in ("VERB", "AUX")
+    ]
+    extra = _reporter(verb)
+    if extra is not None and extra not in found:
+        found.append(extra)
+    return found
+
+
 def _reporter(verb: Token) -> Token | None:
-    for anc in verb.ancestors:
-        if anc.lemma_.lower() in lx.EN_REPORT_VERBS and anc.pos_ in ("VERB", "AUX"):
-            return anc
     root = verb
     while root.head is not root and root.dep_ in ("conj", "xcomp", "advcl"):
         root = root.head
     for c in root.children:
-        if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and c.lemma_.lower() in lx.EN_REPORT_VERBS:
+        if c.dep_ in ("parataxis", "ccomp", "advcl", "conj") and _lemma(c) in lx.EN_REPORT_VERBS:
             return c
     return None
 
@@ -434,6 +527,10 @@ def _source_from(reporter: Token) -> tuple[str | None, str | None, str | None]:
     subj = _child(reporter, "nsubj", "nsubjpass")
     source: str | None = None
     pronoun: str | None = None
+    if subj is not None and subj.dep_ == "nsubjpass":
+        # "... was confirmed by officials": the agent is the source
+        agent_pp = _child(reporter, "agent")
+        subj = _pobj(agent_pp) if agent_pp is not None else None
     if subj is None and reporter.dep_ in ("acl", "relcl"):
         subj = reporter.head
     if subj is not None and _lower(_head_noun(subj)) in _IMAGE_WORDS:
@@ -458,19 +555,20 @@ def _source_from(reporter: Token) -> tuple[str | None, str | None, str | None]:
             source = _span_text(_np_tokens(subj, with_conj=True, place=False)) or None
             # keep the title and the name: "Ukraine's commander-in-chief Oleksandr Syrskyi"
             for c in subj.children:
-                if c.dep_ == "appos" and c.ent_type_ == "PERSON" and source:
+                if c.dep_ == "appos" and _pos(c) == "PROPN" and source and len(source.split()) < 6:
                     source = f"{source}, {_span_text(c.subtree)}"
     outlet: str | None = None
     cited: str | None = None
     for c in reporter.children:
-        if c.dep_ in ("dative", "dobj") and reporter.lemma_.lower() == "tell":
+        if c.dep_ in ("dative", "dobj") and _lemma(reporter) == "tell":
             name = _span_text(c.subtree)
-            if attr.is_outlet(name) or c.ent_type_ == "ORG":
+            if attr.is_outlet(name):
                 outlet = name
-        if c.dep_ == "prep" and _lower(c) in ("on", "in", "to") and _pobj(c) is not None:
-            name = _span_text(_pobj(c).subtree)
+        obj = _pobj(c) if c.dep_ == "prep" and _lower(c) in ("on", "in", "to") else None
+        if obj is not None:
+            name = _span_text(obj.subtree)
             found = attr.find_outlet(name)
-            if found or (attr.MEDIA_WORD.search(name) and _is_proper(_pobj(c))):
+            if found or (attr.MEDIA_WORD.search(name) and _is_proper(obj)):
                 outlet = found or name
         if c.dep_ in ("advcl", "xcomp") and _lower(c) == "citing":
             obj = _child(c, "dobj")
@@ -483,19 +581,23 @@ def _source_from(reporter: Token) -> tuple[str | None, str | None, str | None]:
     return source, outlet, pronoun
 
 
-def _sentence_level_attribution(doc: Any) -> tuple[str | None, str | None]:
-    """'according to X' / 'citing X' / outlet named with "told" or "in a commentary to"."""
-    source = outlet = None
+def _sentence_level_attribution(doc: Any) -> tuple[str | None, str | None, str | None]:
+    """(according-to source, outlet, cited source): "according to X", "in a commentary to
+    X", and "citing X" wherever the parser attached it."""
+    source = outlet = cited = None
     for t in doc:
+        if _lower(t) == "citing" and _child(t, "dobj") is not None:
+            cited = _span_text(_np_tokens(_child(t, "dobj"), with_conj=True, place=False))
         if _lower(t) == "according" and t.i + 1 < len(doc) and _lower(doc[t.i + 1]) == "to":
             obj = _pobj(doc[t.i + 1])
             if obj is not None:
                 source = _span_text(_np_tokens(obj, with_conj=True, place=False))
         if _lower(t) in ("commentary", "interview", "comments", "comment"):
             for p in t.children:
-                if p.dep_ == "prep" and _lower(p) in ("to", "with") and _pobj(p) is not None:
-                    outlet = _span_text(_pobj(p).subtree)
-    return source, outlet
+                obj = _pobj(p) if p.dep_ == "prep" and _lower(p) in ("to", "with") else None
+                if obj is not None:
+                    outlet = _span_text(obj.subtree)
+    return source, outlet, cited
 
 
 def _side_of(unit_tok: Token | None, agent: Token | None) -> str | None:
@@ -503,14 +605,14 @@ def _side_of(unit_tok: Token | None, agent: Token | None) -> str | None:
         return _span_text(_np_tokens(agent, with_conj=False, place=False))
     if unit_tok is not None:
         for t in unit_tok.subtree:
-            if t.ent_type_ in ("NORP", "GPE") or (t.dep_ == "poss" and _is_proper(t)):
+            if _is_proper(t):
                 return str(t.text)
     return None
 
 
 def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
-    lemma = tok.lemma_.lower()
-    is_noun = tok.pos_ == "NOUN"
+    lemma = _lemma(tok)
+    is_noun = _pos(tok) == "NOUN"
     unit_tok: Token | None = None
     agent: Token | None = None
     arg_nouns: list[Token] = []
@@ -518,7 +620,7 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         of = next((c for c in tok.children if c.dep_ == "prep" and _lower(c) == "of"), None)
         if of is not None and _pobj(of) is not None:
             unit_tok = _pobj(of)
-        elif tok.dep_ == "dobj" and tok.head.lemma_.lower() in _SUPPORT_VERBS:
+        elif tok.dep_ == "dobj" and _lemma(tok.head) in _SUPPORT_VERBS:
             unit_tok = _child(tok.head, "nsubj")
         if unit_tok is None:
             return None
@@ -526,11 +628,13 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
     else:
         passive = _child(tok, "nsubjpass")
         dobj = _child(tok, "dobj")
-        subj = _child(tok, "nsubj") or _subject(tok)
+        partner = _stray_participle_partner(tok)
+        subj = _child(tok, "nsubj") or _subject(partner if partner is not None else tok)
         if passive is not None:
             unit_tok = passive
         elif lemma in lx.EN_TRANSPORT_VERBS and dobj is not None:
-            unit_tok, agent = dobj, subj
+            # the carrier (ships, aircraft) is not necessarily the owner of the cargo
+            unit_tok, agent = dobj, None
         elif lemma in lx.EN_OBJECT_IS_DESTINATION or lemma in lx.EN_OBJECT_IS_ORIGIN:
             unit_tok = subj
         elif dobj is not None:
@@ -539,9 +643,16 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
             unit_tok = subj
         arg_nouns = [t for t in (unit_tok, dobj) if t is not None]
     arg_nouns = _dedupe_tokens(
-        [n for a in arg_nouns for n in _np_tokens(a, with_conj=True, place=False) if n.pos_ in ("NOUN", "PROPN")]
+        [
+            n
+            for a in arg_nouns
+            for n in _np_tokens(a, with_conj=True, place=False)
+            if _pos(n) in ("NOUN", "PROPN")
+        ]
     )
-    holders = [tok.head] if is_noun and tok.dep_ == "dobj" and tok.head.lemma_.lower() in _SUPPORT_VERBS else []
+    holders = (
+        [tok.head] if is_noun and tok.dep_ == "dobj" and _lemma(tok.head) in _SUPPORT_VERBS else []
+    )
     origins, dests, final = _collect_places(tok, arg_nouns + holders)
     if not is_noun:
         dobj = _child(tok, "dobj")
@@ -552,18 +663,21 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         # purpose: "to shore up Kursk", "to reinforce the area"
         if not dests:
             for c in tok.children:
-                if c.dep_ in ("advcl", "xcomp") and c.lemma_.lower() in lx.EN_PURPOSE_VERBS:
+                if c.dep_ in ("advcl", "xcomp") and _lemma(c) in lx.EN_PURPOSE_VERBS:
                     obj = _child(c, "dobj")
                     if obj is not None:
                         dests = _place_phrases(obj)
         # "after arriving in X" names where the next leg starts
         if not origins:
             arrivals = [c for c in tok.children if c.dep_ == "advcl"] + [
-                g for c in tok.children if c.dep_ == "prep" and _lower(c) == "after"
-                for g in c.children if g.dep_ == "pcomp"
+                g
+                for c in tok.children
+                if c.dep_ == "prep" and _lower(c) == "after"
+                for g in c.children
+                if g.dep_ == "pcomp"
             ]
             for c in arrivals:
-                if c.lemma_.lower() in ("arrive", "land"):
+                if _lemma(c) in ("arrive", "land"):
                     for p in c.children:
                         if p.dep_ == "prep" and _lower(p) in ("in", "at") and _pobj(p) is not None:
                             origins = _place_phrases(_pobj(p))
@@ -572,19 +686,27 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
     if unit_tok is None:
         return None
     anaphoric = _unit_anaphor(unit_tok)
-    if not anaphoric and not _is_force(unit_tok, sent_text):
-        if not (lemma not in lx.EN_WEAK_VERBS and unit_tok.ent_type_ in ("ORG", "NORP") and not is_noun):
-            return None
+    named_object = (
+        lemma not in lx.EN_WEAK_VERBS and _pos(unit_tok) == "PROPN" and dobj_is(tok, unit_tok)
+    )
+    if not anaphoric and not _is_force(unit_tok, sent_text) and not named_object:
+        return None
     if lemma in lx.EN_WEAK_VERBS and not (origins or dests):
         return None
     if _demanded(tok) or _hypothetical(tok):
         return None
     # where the unit was before: "X, which had been holding positions in Y, were moved to Z"
     if not origins and unit_tok is not None:
-        for c in [c for n in _np_tokens(unit_tok, with_conj=False, place=False) for c in n.children]:
+        for c in [
+            c for n in _np_tokens(unit_tok, with_conj=False, place=False) for c in n.children
+        ]:
             if c.dep_ == "relcl":
                 for p in c.subtree:
-                    if p.dep_ == "prep" and _lower(p) in ("in", "on", "at") and _pobj(p) is not None:
+                    if (
+                        p.dep_ == "prep"
+                        and _lower(p) in ("in", "on", "at")
+                        and _pobj(p) is not None
+                    ):
                         origins = _place_phrases(_pobj(p))[:1]
                         break
             if origins:
@@ -597,21 +719,63 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         "origins": origins,
         "dests": dests,
         "final": final,
-        "status": _status(tok) if not is_noun else _status(tok.head) if tok.head is not tok else "reported",
+        "status": _status(tok)
+        if not is_noun
+        else _status(tok.head)
+        if tok.head is not tok
+        else "reported",
         "agent": _side_of(unit_tok, agent),
     }
 
 
+def _stray_participle_partner(tok: Token) -> Token | None:
+    """ "a column leaving X ... and heading toward Y": the parser often hangs the second
+    participle on the main verb; pair it with the earlier movement participle instead."""
+    if tok.tag_ != "VBG" or tok.dep_ != "conj" or _is_move_verb(tok.head):
+        return None
+    if _child(tok, "nsubj") is not None:
+        return None
+    for t in reversed(list(tok.doc[: tok.i])):
+        if t.tag_ == "VBG" and t.dep_ in ("acl", "advcl", "relcl") and _is_move_verb(t):
+            return t
+    return None
+
+
 def _chain_root(tok: Token) -> Token:
+    partner = _stray_participle_partner(tok)
+    if partner is not None:
+        return _chain_root(partner)
     cur = tok
     for _ in range(5):
-        if cur.dep_ in ("conj", "advcl", "xcomp") and cur.head is not cur and (
-            _is_move_verb(cur.head) or cur.head.lemma_.lower() in ("begin", "start", "continue")
+        if (
+            cur.dep_ in ("conj", "advcl", "xcomp")
+            and cur.head is not cur
+            and (_is_move_verb(cur.head) or _lemma(cur.head) in ("begin", "start", "continue"))
         ):
             cur = cur.head
         else:
             break
     return cur
+
+
+_HEADLINE_VERB_FORMS = {
+    f"{v}es" if v.endswith(("sh", "ss")) else f"{v}s" for v in lx.EN_MOVE_VERBS
+} - {"flies"}
+
+
+def _frame_ok(tok: Token, sent_text: str) -> bool:
+    return (_is_move_verb(tok) or _is_move_noun(tok)) and _frame(tok, sent_text) is not None
+
+
+def _reparse_headline(nlp: Any, doc: Any) -> Any:
+    """Headlines drop auxiliaries and determiners, and the tagger then reads "Israel shifts
+    division" as a noun phrase; parse again with an unambiguous past-tense verb."""
+    for t in doc:
+        if t.tag_ in ("NNS", "NN") and _lower(t) in _HEADLINE_VERB_FORMS and t.i > 0:
+            words = [x.text_with_ws for x in doc]
+            words[t.i] = "moved" + t.whitespace_
+            return nlp("".join(words))
+    return None
 
 
 def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
@@ -620,9 +784,15 @@ def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
         return []
     nlp = get_nlp()
     texts = [_DATELINE.sub(lambda m: " " * len(m.group(0)), s.text) for _, s in sentences]
+    # repeated sentences (boilerplate, pasted twice) are parsed once
+    unique = list(dict.fromkeys(texts))
+    parsed = dict(zip(unique, nlp.pipe(unique, batch_size=64), strict=True))
     out: list[Mention] = []
-    for (idx, sent), doc in zip(sentences, nlp.pipe(texts, batch_size=64), strict=True):
-        sent_source, sent_outlet = _sentence_level_attribution(doc)
+    for (idx, sent), text in zip(sentences, texts, strict=True):
+        doc = parsed[text]
+        if sent.paragraph == 0 and not any(_frame_ok(t, sent.text) for t in doc):
+            doc = _reparse_headline(nlp, doc) or doc
+        sent_source, sent_outlet, cited = _sentence_level_attribution(doc)
         chains: dict[int, int] = {}
         for tok in doc:
             if not (_is_move_verb(tok) or _is_move_noun(tok)):
@@ -632,11 +802,20 @@ def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
                 continue
             root = _chain_root(tok)
             chain = chains.setdefault(root.i, len(chains))
-            reporter = _reporter(tok)
             source, outlet, pronoun = (None, None, None)
-            if reporter is not None:
+            for reporter in _reporters(tok):
+                # "it is confirmed that ..." names nobody: try the next reporting verb up
                 source, outlet, pronoun = _source_from(reporter)
+                if source or pronoun:
+                    break
+            if source is None and pronoun is None:
+                tail = _TRAILING_SAID.search(sent.text)
+                if tail:
+                    source = tail.group("src")
             source = source or sent_source
+            if cited and cited != source and (source is None or attr.is_outlet(source)):
+                # "The Economist wrote, citing the General Staff": the outlet relays a source
+                outlet, source = outlet or source, cited
             outlet = outlet or sent_outlet or (attr.find_outlet(sent.text) if source else None)
             m = Mention(
                 sentence=idx,

@@ -19,11 +19,13 @@ from app.extraction.mention import Mention
 from app.extraction.morph import Parse, normalize_word, parse
 from app.extraction.segment import Sentence
 
+_PRONOUNS = {"його": "person", "її": "person", "его": "person", "ее": "person", "её": "person",
+             "їх": "group", "их": "group", "них": "group", "їхніми": "group"}  # fmt: skip
 _LOCK = threading.Lock()
 _TOKENIZERS: dict[str, Any] = {}
 _MAX_PHRASE = 6
-_QUOTES_OPEN = "«“\"„"
-_QUOTES_CLOSE = "»”\""
+_QUOTES_OPEN = '«“"„'
+_QUOTES_CLOSE = '»”"'
 _QUANT_WORDS = {
     "тисяча", "тисяч", "тисячу", "тысяча", "тысяч", "тысячу", "сотня", "сотні", "сотни",
     "десятки", "десяток", "кілька", "несколько", "понад", "більше", "близько", "около",
@@ -115,7 +117,11 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
         low = t.low
         if low in lx.SL_ORIGIN_PREPS or low in lx.SL_DEST_PREPS or low in lx.SL_CLAUSE_BREAKS:
             # "кордону з Україною": the border phrase keeps its "з" + instrumental
-            if seen_noun and low in ("з", "із", "с") and toks[j - 1].p.lemma in ("кордон", "граница"):
+            if (
+                seen_noun
+                and low in ("з", "із", "с")
+                and toks[j - 1].p.lemma in ("кордон", "граница")
+            ):
                 k = j + 1
                 while k < end and toks[k].p.pos in ("ADJF", "NOUN") and "ablt" in toks[k].p.cases:
                     k += 1
@@ -125,9 +131,10 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
         if low in ("і", "й", "та", "и", "або", "или", "а", "також", "также"):
             break
         pos = t.p.pos
-        if pos in ("VERB", "INFN", "GRND", "PRED", "CONJ", "PRCL", "ADVB", "PRTS") and low not in ("більш", "более"):
-            if not (t.text[:1].isupper() and pos not in ("CONJ", "PRCL")):
-                break
+        clause_word = pos in ("VERB", "INFN", "GRND", "PRED", "CONJ", "PRCL", "ADVB", "PRTS")
+        capitalised_name = t.text[:1].isupper() and pos not in ("CONJ", "PRCL")
+        if clause_word and low not in ("більш", "более") and not capitalised_name:
+            break
         if seen_noun:
             # after the head only genitive modifiers or capitalised names continue the phrase
             if not allow_gen:
@@ -144,22 +151,55 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
     return j
 
 
+def head_index(toks: list[Tok], head: Tok, a: int, b: int) -> int:
+    """Index of ``head`` within toks[a:b] (b when absent)."""
+    for i in range(a, b):
+        if toks[i] is head:
+            return i
+    return b
+
+
+def _attribution_before(toks: list[Tok], comma: int) -> bool:
+    """The stretch before ``comma`` is an attribution ("Як повідомили в ГУР,")."""
+    j = comma - 1
+    while j >= 0 and toks[j].text not in (",", ".", ";", ":"):
+        if _SAY_WORD.fullmatch(toks[j].text.lower()):
+            return True
+        j -= 1
+    return False
+
+
 def _clause_bounds(toks: list[Tok], k: int) -> tuple[int, int]:
     lo = k
     while lo > 0:
         t = toks[lo - 1]
+        if t.text == "," and _attribution_before(toks, lo - 1):
+            break
         if t.text in (";", ":", "—", "–") or (
-            t.text == "," and lo < len(toks) and (toks[lo].low in lx.SL_CLAUSE_BREAKS or toks[lo].p.lemma in lx.SL_CLAUSE_BREAKS)
+            t.text == ","
+            and lo < len(toks)
+            and (toks[lo].low in lx.SL_CLAUSE_BREAKS or toks[lo].p.lemma in lx.SL_CLAUSE_BREAKS)
         ):
             break
-        if (t.low in lx.SL_CLAUSE_BREAKS or t.p.lemma in lx.SL_CLAUSE_BREAKS) and lo - 1 > 0 and toks[lo - 2].text == ",":
+        if (
+            (t.low in lx.SL_CLAUSE_BREAKS or t.p.lemma in lx.SL_CLAUSE_BREAKS)
+            and lo - 1 > 0
+            and toks[lo - 2].text == ","
+        ):
             lo -= 1
             break
         lo -= 1
     hi = k + 1
     while hi < len(toks):
         t = toks[hi]
-        if t.text in (";", ":") or (t.text in (",", "—") and hi + 1 < len(toks) and (toks[hi + 1].low in lx.SL_CLAUSE_BREAKS or toks[hi + 1].p.lemma in lx.SL_CLAUSE_BREAKS)):
+        if t.text in (";", ":") or (
+            t.text in (",", "—")
+            and hi + 1 < len(toks)
+            and (
+                toks[hi + 1].low in lx.SL_CLAUSE_BREAKS
+                or toks[hi + 1].p.lemma in lx.SL_CLAUSE_BREAKS
+            )
+        ):
             break
         if t.text in _QUOTES_CLOSE and hi > k + 1:
             break
@@ -174,7 +214,7 @@ def _phrase(toks: list[Tok], a: int, b: int, text: str, base: int) -> str:
         return ""
     s = toks[a].start - base
     e = toks[b - 1].start - base + len(toks[b - 1].text)
-    return text[s:e].strip(" ,«»\"")
+    return text[s:e].strip(' ,«»"')
 
 
 def _place_ok(toks: list[Tok], a: int, b: int) -> bool:
@@ -219,12 +259,14 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
         end = _np(toks, start, hi)
         head = next((x for x in toks[k:end] if x.p.pos == "NOUN" or x.text[:1].isupper()), toks[k])
         cases = head.p.cases
-        if (low, nxt) in lx.SL_TOWARD:
-            pass
-        elif role == "origin":
-            if cases and "gent" not in cases:
-                role = None
-        else:
+        # agreeing adjectives narrow an ambiguous noun ("підготовлені позиції" is accusative)
+        for x in toks[k : head_index(toks, head, k, end)]:
+            if x.p.pos in ("ADJF", "PRTF") and x.p.cases and cases & x.p.cases:
+                cases = cases & x.p.cases
+        toward = (low, nxt) in lx.SL_TOWARD
+        if not toward and role == "origin" and cases and "gent" not in cases:
+            role = None
+        elif not toward and role == "dest":
             need = lx.SL_DEST_PREPS[low]
             if cases and need not in cases and not (need == "accs" and "nomn" in cases):
                 role = None
@@ -235,17 +277,35 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             while back > 0 and toks[back].text != "(":
                 back -= 1
             back -= 1
-        if role == "dest" and low in ("в", "у", "на") and "loct" in cases and back in used and (low, nxt) not in lx.SL_TOWARD:
+        if (
+            role == "dest"
+            and low in ("в", "у", "на")
+            and "loct" in cases
+            and back in used
+            and (low, nxt) not in lx.SL_TOWARD
+        ):
             role = None
         if role == "dest" and (low, nxt) in lx.SL_TOWARD:
             dests.clear()
         # later phrases of one role only count when coordinated ("з X та з Y")
         prev = toks[i - 1].low if i > 0 else ""
         listed = origins if role == "origin" else dests
-        if role is not None and listed and prev not in ("і", "й", "та", "и", "також", "также", ",") and (low, nxt) not in lx.SL_TOWARD:
+        if (
+            role is not None
+            and listed
+            and prev not in ("і", "й", "та", "и", "також", "также", ",")
+            and (low, nxt) not in lx.SL_TOWARD
+        ):
             role = None
         if role is None or end <= start:
             i += 1
+            continue
+        shared = _shared_head(toks, k, hi)
+        if role is not None and shared is not None:
+            # "з Херсонського та Запорізького напрямків": one place per adjective
+            listed.extend(_phrase(toks, a, a + 1, text, base) for a in shared[0])
+            used.update(range(i, shared[1]))
+            i = shared[1]
             continue
         only_adj = all(x.p.pos in ("ADJF", "ADVB", "PRTF") for x in toks[k:end])
         ok = _place_ok(toks, start, end) or (only_adj and role == "dest" and bool(origins))
@@ -285,8 +345,23 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
     return origins, dests, used
 
 
-def _inner_places(toks: list[Tok], i: int, hi: int, text: str, base: int) -> tuple[list[str], int] | None:
-    """"об'єкти в центрі та на північному сході Сирії" -> ["центрі Сирії", "північному сході Сирії"]."""
+def _shared_head(toks: list[Tok], k: int, hi: int) -> tuple[list[int], int] | None:
+    """ADJ (та|і|и) ADJ NOUN-plural: two places sharing one plural head noun."""
+    if k + 3 >= hi or toks[k].p.pos != "ADJF" or not toks[k].text[:1].isupper():
+        return None
+    if toks[k + 1].low not in ("і", "й", "та", "и") or toks[k + 2].p.pos != "ADJF":
+        return None
+    head = toks[k + 3]
+    if head.p.pos != "NOUN" or not head.p.plural:
+        return None
+    return [k, k + 2], k + 4
+
+
+def _inner_places(
+    toks: list[Tok], i: int, hi: int, text: str, base: int
+) -> tuple[list[str], int] | None:
+    """Locations after a generic head: "об'єкти в центрі та на сході Сирії" gives
+    ["центрі Сирії", "сході Сирії"] (a trailing genitive is shared)."""
     phrases: list[tuple[int, int]] = []
     while i < hi and toks[i].low in ("в", "у", "на"):
         end = _np(toks, i + 1, hi)
@@ -294,7 +369,12 @@ def _inner_places(toks: list[Tok], i: int, hi: int, text: str, base: int) -> tup
             break
         phrases.append((i + 1, end))
         i = end
-        if i < hi and toks[i].low in ("і", "й", "та", "и") and i + 1 < hi and toks[i + 1].low in ("в", "у", "на"):
+        if (
+            i < hi
+            and toks[i].low in ("і", "й", "та", "и")
+            and i + 1 < hi
+            and toks[i + 1].low in ("в", "у", "на")
+        ):
             i += 1
     if not phrases:
         return None
@@ -312,17 +392,23 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
           base: int, nominal: bool) -> tuple[str | None, bool]:  # fmt: skip
     """First force noun phrase of the clause; for nominalisations the genitive after it."""
     order = list(range(verb + 1, hi)) if nominal else [*range(lo, verb), *range(verb + 1, hi)]
+    agent_only = [j for j in order if toks[j].p.lemma in lx.SL_AGENT_LEMMAS]
+    order = [j for j in order if j not in agent_only] + agent_only
     for j in order:
         if j in used:
             continue
         t = toks[j]
         if t.low in ("їх", "их", "них"):
             return t.text, True
-        if not (t.p.lemma in lx.SL_FORCE_LEMMAS or any(lem in lx.SL_FORCE_LEMMAS for lem in t.p.lemmas)):
+        if not (
+            t.p.lemma in lx.SL_FORCE_LEMMAS or any(lem in lx.SL_FORCE_LEMMAS for lem in t.p.lemmas)
+        ):
             continue
-        if t.p.pos not in ("NOUN", "ADJF"):
+        if t.p.pos not in ("NOUN", "ADJF", ""):
             continue
-        if any(c in t.p.cases for c in ("loct", "ablt")) and not (t.p.cases & {"nomn", "accs", "gent"}):
+        if any(c in t.p.cases for c in ("loct", "ablt")) and not (
+            t.p.cases & {"nomn", "accs", "gent"}
+        ):
             continue
         # extend left over numerals, quantity words and adjectives
         a = j
@@ -339,6 +425,28 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
     return None, False
 
 
+def _district_units(
+    toks: list[Tok], a: int, b: int, used: set[int], text: str
+) -> list[tuple[str, str]]:
+    """Force nouns followed by a military district in the genitive."""
+    from app.extraction.gazetteer import resolve_place
+
+    found: list[tuple[str, str]] = []
+    for j in range(a, b - 1):
+        t = toks[j]
+        if j in used or t.p.lemma not in lx.SL_FORCE_LEMMAS:
+            continue
+        end = _np(toks, j + 1, b)
+        if end <= j + 1:
+            continue
+        phrase = _phrase(toks, j + 1, end, text, 0)
+        place = resolve_place(phrase, "ru") or resolve_place(phrase, "uk")
+        if place is not None and place.kind == "military_district":
+            found.append((_phrase(toks, j, end, text, 0), phrase))
+            used.update(range(j, end))
+    return found
+
+
 def _status(toks: list[Tok], lo: int, verb: int, hi: int) -> str:
     window = toks[max(lo, verb - 3) : verb]
     if any(t.low in lx.SL_NEGATIONS for t in window):
@@ -353,16 +461,21 @@ def _status(toks: list[Tok], lo: int, verb: int, hi: int) -> str:
 
 
 def _demanded(toks: list[Tok], verb: int) -> bool:
-    return any(
-        t.p.lemma in lx.SL_DEMAND_VERBS for t in toks[max(0, verb - 8) : verb]
-    )
+    return any(t.p.lemma in lx.SL_DEMAND_VERBS for t in toks[max(0, verb - 8) : verb])
 
 
 _ACCORDING = re.compile(
     r"(?i)(?:за словами|за даними|за інформацією|по словам|по данным|по информации|"
     r"як повідоми\w*|как сообщи\w*)\s+(?P<src>[^,.;:]{2,120})"
 )
-_CITING = re.compile(r"(?i)(?:з посиланням на|со ссылкой на)\s+(?P<src>[^,.;:]{2,120}?)(?=\s+(?:повідоми|сообщи|заяви|пише|пишет|написа)\w*|[,.;:]|$)")
+_ACCORDING_PRONOUN = re.compile(
+    r"(?i)(?:^|[\s,])(?:за|по)\s+(?P<pr>його|її|їх|его|ее|её|их)\s+"
+    r"(?:словами|словам|даними|данным|інформацією|информации|оцінками|оценкам)"
+)
+_CITING = re.compile(
+    r"(?i)(?:з посиланням на|со ссылкой на)\s+(?P<src>[^,.;:]{2,120}?)"
+    r"(?=\s+(?:повідоми|сообщи|заяви|пише|пишет|написа)\w*|[,.;:]|$)"
+)
 _PUBLISHED_BY = re.compile(
     r"(?i)(?:яку|який|яке|які|которую|который|которое|которые)\s+(?:[\w’'-]+\s+){0,3}?"
     r"(?:оприлюдни\w*|опублікува\w*|опубликова\w*|показа\w*|представи\w*|поширив\w*)\s+"
@@ -380,36 +493,35 @@ _SAY_WORD = re.compile(
 )
 _INVERTED = re.compile(
     r"(?:,\s*|\s)(?:—\s*)?(?:заяви\w*|повідоми\w*|сказа\w*|розпові\w*|сообщаю\w*|сообщи\w*|"
-    r"пишуть|пишут|передає|передает|заявляю\w*|рассказа\w*)\s+(?P<src>[^,.;:]{2,120})"
+    r"пише|пишет|пишуть|пишут|передає|передает|заявляю\w*|рассказа\w*|повідомля\w*|сообща\w*)"
+    r"\s+(?P<src>[^,.;:]{2,120})"
 )
 _OUTLET_CUE = re.compile(
-    r"(?i)(?:в ефірі|в эфире|в інтерв'ю|в интервью|передає|передает|газета|агентство|"
-    r"телеканалу|телеканал)\s+(?P<o>(?:[\w'-]+\s+){0,4}?«[^»]{2,60}»|[A-ZА-ЯІЇЄ][\w'.-]*(?:\s+[A-ZА-ЯІЇЄ][\w'.-]*){0,5})"
+    r"(?i)(?:в ефірі|в эфире|в інтерв'ю|в интервью|передає|передает|газета|агентство|видання|"
+    r"издание|телеканалу|телеканал)\s+(?P<o>(?:[\w'-]+\s+){0,4}?«[^»]{2,60}»|"
+    r"[A-ZА-ЯІЇЄ][\w'.-]*(?:\s+[A-ZА-ЯІЇЄ][\w'.-]*){0,5})"
 )
-_TIME_WORDS = re.compile(
-    r"(?i)^(?:напередодні|накануне|раніше|ранее|також|также|водночас|тим часом|кроме того|"
-    r"крім того|в (?:понеділок|вівторок|середу|четвер|п'ятницю|суботу|неділю|понедельник|"
-    r"вторник|среду|четверг|пятницу|субботу|воскресенье))[\s,]+"
-)
-_STRIP_LEAD = re.compile(r"(?i)^(?:також|также|раніше|ранее)\s+")
 
 
 _CUT_SOURCE = re.compile(
-    r"(?i)\s(?:в|у|на|під час|во время|после|після|за)\s+(?:інтерв|интерв|ефір|эфир|брифінг|брифинг|"
+    r"(?i)\s(?:в|у|на|під час|во время|после|після|за)\s+"
+    r"(?:інтерв|интерв|ефір|эфир|брифінг|брифинг|"
     r"пятниц|п'ятниц|п’ятниц|понеділ|понедель|вівтор|вторник|сред|серед|четвер|суббот|субот|"
     r"неділ|воскрес|telegram|телеграм|сообщени|повідомленн|заяв|ход|розмов|разговор|коментар|"
     r"комментар|сво|звернен|обращ|минул|прошл|ніч|ноч)"
 )
 _DROP_WORDS = re.compile(
     r"(?i)(?<![\w])(?:раніше|ранее|також|также|вчера|учора|вчора|сьогодні|сегодня|нібито|якобы|"
-    r"напередодні|накануне|водночас|тим часом|тем временем|кроме того|крім того|зокрема|в частности)(?![\w])"
+    r"напередодні|накануне|водночас|тим часом|тем временем|кроме того|крім того|зокрема|як|как|"
+    r"в частности)(?![\w])"
 )
 
 
 def _clean_source(src: str) -> str:
     src = _CUT_SOURCE.split(src.strip())[0]
     src = _DROP_WORDS.sub(" ", src)
-    return " ".join(src.split()).strip(" ,—–-")
+    src = re.sub(r"(?i)^(?:в|у|від|от)\s+", "", " ".join(src.split()))
+    return src.strip(" ,—–-")
 
 
 def _has_move_word(text: str, lang: str) -> bool:
@@ -423,13 +535,19 @@ def sentence_attribution(text: str, lang: str = "uk") -> tuple[str | None, str |
     if m:
         source = m.group("src").strip()
         pre = text[: m.start()]
-        o = _OUTLET_CUE.search(pre) or re.search(r"(?P<o>The [A-Z][\w ]+|[A-Z][\w]+(?: [A-Z][\w]+)*)\s*$", pre.strip())
+        o = _OUTLET_CUE.search(pre) or re.search(
+            r"(?P<o>The [A-Z][\w ]+|[A-Z][\w]+(?: [A-Z][\w]+)*)\s*$", pre.strip()
+        )
         if o:
             outlet = o.group("o").strip()
     if source is None:
+        pm = _ACCORDING_PRONOUN.search(text)
+        if pm:
+            return pm.group("pr"), outlet
+    if source is None:
         m = _ACCORDING.search(text)
         if m:
-            source = m.group("src").strip()
+            source = _clean_source(m.group("src")) or None
     if source is None:
         m = _SAY_WORD.search(text)
         if m and m.start() > 0:
@@ -440,13 +558,16 @@ def sentence_attribution(text: str, lang: str = "uk") -> tuple[str | None, str |
     if source is None:
         m = _INVERTED.search(text)
         if m:
-            source = m.group("src").strip()
+            source = _clean_source(m.group("src")) or None
     o = _OUTLET_CUE.search(text)
     if o and outlet is None:
         outlet = o.group("o").strip()
     outlet = outlet or attr.find_outlet(text)
-    if source and outlet and source.endswith(outlet):
-        source = source[: -len(outlet)].strip(" ,") or source
+    if outlet:
+        outlet = outlet.strip(" .,;")
+    if source and outlet and outlet in source:
+        # "пише видання X" names the outlet, not a separate source
+        source = None
     return (source or None), (outlet or None)
 
 
@@ -465,7 +586,7 @@ def this_said(text: str) -> tuple[str | None, str | None]:
     outlet = None
     o = _OUTLET_CUE.search(text)
     if o:
-        outlet = o.group("o").strip()
+        outlet = o.group("o").strip(" .,;")
     return src or None, outlet
 
 
@@ -484,9 +605,13 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
     out: list[Mention] = []
     for idx, sent in sentences:
         toks = _tokens(sent.text, lang)
-        base = sent.start
         text = sent.text
         sent_source, sent_outlet = sentence_attribution(text, lang)
+        pronoun = None
+        if sent_source and sent_source.split()[0].lower() in _PRONOUNS:
+            # "за його словами" / "по их данным": the speaker named before
+            pronoun = _PRONOUNS[sent_source.split()[0].lower()]
+            sent_source = None
         moves = [(k, kind) for k, t in enumerate(toks) if (kind := _is_move(t)) is not None]
         clause_ids: dict[tuple[int, int], int] = {}
         for n, (k, kind) in enumerate(moves):
@@ -515,10 +640,19 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
                 unit_anaphoric=anaphoric or unit is None,
                 status=_status(toks, lo, k, hi),
                 source=sent_source,
+                source_pronoun=pronoun,
                 outlet=sent_outlet,
             )
             m.extra["origins"] = "\x1f".join(origins)
             m.extra["dests"] = "\x1f".join(dests)
             m.quote_tail = _in_quote(text, t.start)
             out.append(m)
+            # "..., а також частини Ленінградського військового округу": a further unit
+            # named by its home district moves from that district
+            for unit2, district in _district_units(toks, k + 1, hi, used, text):
+                extra = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
+                extra.unit, extra.unit_anaphoric, extra.order = unit2, False, m.order + 1
+                extra.chain = 1000 + m.chain  # a separate movement, not a chain member
+                extra.extra = {"origins": district, "dests": m.extra["dests"]}
+                out.append(extra)
     return out

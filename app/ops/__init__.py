@@ -1,0 +1,1 @@
+"""Operations: readiness, request logs, database errors, backup and restore."""

@@ -1,0 +1,130 @@
+"""Concurrent load: simulated analysts browsing and filtering for a while, over HTTP.
+
+Each analyst opens the table, filters it (by destination, unit, status or dates), pages on
+with the keyset cursor, sorts, and fetches HTMX fragments, pausing 0.5-2 s between clicks like a
+person reading. The app runs under uvicorn in a child process. Reports p50/p95/max of the
+response times seen by the clients and every error.
+
+    BENCH_DATABASE_URL=postgresql://... .venv/bin/python bench/load.py [--users 50 --seconds 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import httpx
+
+from bench.common import Server, database_url, percentile, verdict
+
+TARGET_P95_MS = 300.0
+DESTINATIONS = ["Pokrovsk", "Kupiansk", "Kursk", "Zaporizhzhia", "Belgorod", "Lyman", "Sumy"]
+UNITS = ["brigade", "Marine", "Airborne", "47th", "Tank Army", "Motor Rifle"]
+STATUSES = ["", "reported", "planned", "denied"]
+
+
+async def analyst(
+    client: httpx.AsyncClient,
+    deadline: float,
+    seed: int,
+    times: dict[str, list[float]],
+    errors: Counter[str],
+) -> None:
+    rng = random.Random(seed)
+
+    async def get(url: str, **headers: str) -> httpx.Response | None:
+        kind = url.split("?")[0] + ("?" + url.split("?")[1].split("=")[0] if "?" in url else "")
+        started = time.perf_counter()
+        try:
+            response = await client.get(url, headers=headers)
+        except httpx.HTTPError as exc:
+            errors[f"{type(exc).__name__} on {kind}"] += 1
+            return None
+        times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        if response.status_code != 200:
+            errors[f"HTTP {response.status_code}"] += 1
+            return None
+        return response
+
+    while time.monotonic() < deadline:
+        action = rng.random()
+        if action < 0.2:
+            await get("/movements")
+        elif action < 0.5:
+            query = f"destination={rng.choice(DESTINATIONS)}&status={rng.choice(STATUSES)}"
+            await get(f"/movements?{query}", **{"HX-Request": "true"})
+        elif action < 0.7:
+            query = (
+                f"unit={rng.choice(UNITS)}&date_from=202{rng.randint(4, 6)}-0{rng.randint(1, 9)}-01"
+            )
+            await get(f"/movements?{query}", **{"HX-Request": "true"})
+        elif action < 0.9:
+            # Page on a few times through the JSON twin's cursor.
+            url: str | None = f"/api/v1/movements?destination={rng.choice(DESTINATIONS)}"
+            for _ in range(rng.randint(1, 5)):
+                if url is None:
+                    break
+                response = await get(url)
+                url = response.json()["next"] if response is not None else None
+        else:
+            sort = rng.choice(["unit", "-source", "date", "-confidence"])
+            await get(f"/movements?sort={sort}", **{"HX-Request": "true"})
+        await asyncio.sleep(rng.uniform(0.5, 2.0))
+
+
+async def run(base: str, users: int, seconds: float) -> tuple[dict[str, list[float]], Counter[str]]:
+    times: dict[str, list[float]] = {}
+    errors: Counter[str] = Counter()
+    # Idle connections expire before uvicorn's 5 s keep-alive does, as a browser's would;
+    # otherwise a request can race the server closing the connection under it.
+    limits = httpx.Limits(
+        max_connections=users, max_keepalive_connections=users, keepalive_expiry=4
+    )
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        deadline = time.monotonic() + seconds
+        await asyncio.gather(
+            *(analyst(client, deadline, seed, times, errors) for seed in range(users))
+        )
+    return times, errors
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args()
+    with Server(database_url(), workers=args.workers) as server:
+        by_kind, errors = asyncio.run(run(server.base, args.users, args.seconds))
+    times = [t for samples in by_kind.values() for t in samples]
+    p95 = percentile(times, 95)
+    print(
+        f"{args.users} analysts for {args.seconds:.0f} s, {args.workers} uvicorn workers: "
+        f"{len(times):,} responses ({len(times) / args.seconds:.1f}/s)"
+    )
+    print(
+        f"p50 {statistics.median(times):.0f} ms  p95 {p95:.0f} ms  max {max(times):.0f} ms  "
+        f"errors {sum(errors.values())} {dict(errors) or ''}"
+    )
+    for kind, samples in sorted(by_kind.items()):
+        print(
+            f"  {kind:34} n={len(samples):5}  p50 {statistics.median(samples):6.0f} ms"
+            f"  p95 {percentile(samples, 95):6.0f} ms"
+        )
+    print(
+        f"target p95 < {TARGET_P95_MS:.0f} ms: {verdict(p95, TARGET_P95_MS)}; "
+        f"target zero errors: {'meets' if not errors else 'MISSES'}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
