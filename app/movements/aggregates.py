@@ -11,14 +11,35 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal, not_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    not_,
+    select,
+    tablesample,
+)
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.util import ClauseAdapter
 
 from app.articles.models import Article
-from app.entities.models import Source
+from app.entities.models import Place, Source
 from app.movements.filters import MovementFilters
 from app.movements.models import Movement
-from app.movements.queries import SHOWN_VALUES, DestinationPlace, OriginPlace, select_filtered
+from app.movements.queries import (
+    SHOWN_VALUES,
+    DestinationPlace,
+    OriginPlace,
+    estimate_movements,
+    select_filtered,
+    sort_expression,
+)
 
 # Dimensions a facet or a timeline lane can group by, with the expression each shows.
 DIMENSIONS: dict[str, Any] = {
@@ -31,6 +52,72 @@ DIMENSIONS: dict[str, Any] = {
 SOURCE_KEY = func.lower(
     func.coalesce(Source.name, Movement.source_text, Movement.outlet, Article.outlet)
 )
+
+
+# -- sampling ---------------------------------------------------------------------------------
+
+# Aggregating every match of a broad filter over a million rows takes seconds. Past this many
+# matches (the planner's estimate), facets, lanes and routes are counted in a sample instead and
+# shown as "about"; below it (and on any small database) they are exact.
+SAMPLE_ABOVE = 20_000
+# How many matching rows a sample aims to hold.
+SAMPLE_ROWS = 3_000
+# Samples of at least this share of the table read no less than the exact query would.
+SAMPLE_MAX_SHARE = 0.5
+# Up to this share, a sample reads pages (TABLESAMPLE); above it, every n-th matching id.
+SAMPLE_PAGES_UP_TO = 0.1
+
+
+@dataclass(frozen=True)
+class Sample:
+    """A deterministic sample of the movement table: ``share`` of its rows.
+
+    Broad filters read whole pages (``TABLESAMPLE SYSTEM``: no index could help them); narrow
+    ones keep every ``step``-th id of the rows their indexes find, so the indexes still serve.
+    """
+
+    share: float
+    pages: bool
+
+    @property
+    def step(self) -> int:
+        return max(1, round(1 / self.share))
+
+    def scale(self, count: int) -> int:
+        """A count seen in the sample, scaled up to the whole table."""
+        factor = 1 / self.share if self.pages else self.step
+        return round(count * factor)
+
+    def apply(self, stmt: Select[Any]) -> Select[Any]:
+        if self.pages:
+            percent = literal_column(f"{100 * self.share:.4f}")
+            sampled = tablesample(
+                Movement.__table__, func.system(percent), name="movement", seed=literal_column("0")
+            )
+            adapted: Select[Any] = ClauseAdapter(sampled).traverse(stmt)
+            return adapted
+        return stmt.where(Movement.id % self.step == 0)
+
+
+def choose_sample(session: Session, filters: MovementFilters) -> Sample | None:
+    """A sample for ``filters`` when counting every match would be slow, else None (exact)."""
+    estimate = estimate_movements(session, filters)
+    if estimate <= SAMPLE_ABOVE:
+        return None
+    share = SAMPLE_ROWS / estimate
+    if share >= SAMPLE_MAX_SHARE:
+        return None
+    # Reading a small share of the pages beats fetching every match through an index; past
+    # that, keep the index and thin out the rows it finds.
+    return Sample(share=share, pages=share <= SAMPLE_PAGES_UP_TO)
+
+
+def _scaled(sample: Sample | None, count: int) -> int:
+    return count if sample is None else sample.scale(count)
+
+
+def _sampled(sample: Sample | None, stmt: Select[Any]) -> Select[Any]:
+    return stmt if sample is None else sample.apply(stmt)
 
 
 @dataclass(frozen=True)
@@ -47,14 +134,22 @@ class ValueCounts:
     values: list[ValueCount]
     more: bool
     missing: int
+    # Counted in a sample and scaled up: each count is "about".
+    estimated: bool = False
 
 
 def value_counts(
-    session: Session, filters: MovementFilters, dimension: str, *, limit: int = 10
+    session: Session,
+    filters: MovementFilters,
+    dimension: str,
+    *,
+    limit: int = 10,
+    sample: Sample | None = None,
 ) -> ValueCounts:
     """Top ``limit`` values of ``dimension`` among the filtered rows, most frequent first.
 
     Values are grouped ignoring case (as the exact filters match), shown in one stored spelling.
+    With ``sample``, the counts are estimated from it.
     """
     shown = DIMENSIONS[dimension]
     key = func.lower(shown)
@@ -67,35 +162,43 @@ def value_counts(
     )
     missing = 0
     values: list[ValueCount] = []
-    for row in session.execute(stmt):
+    for row in session.execute(_sampled(sample, stmt)):
         if row.value is None:
-            missing = int(row.n)
+            missing = _scaled(sample, int(row.n))
         else:
-            values.append(ValueCount(value=row.value, count=int(row.n)))
+            values.append(ValueCount(value=row.value, count=_scaled(sample, int(row.n))))
     return ValueCounts(
-        dimension=dimension, values=values[:limit], more=len(values) > limit, missing=missing
+        dimension=dimension,
+        values=values[:limit],
+        more=len(values) > limit,
+        missing=missing,
+        estimated=sample is not None,
     )
 
 
 def value_counts_many(
-    session: Session, filters: MovementFilters, dimensions: Sequence[str], *, limit: int = 10
+    session: Session,
+    filters: MovementFilters,
+    dimensions: Sequence[str],
+    *,
+    limit: int = 10,
+    sample: Sample | None = None,
 ) -> dict[str, ValueCounts]:
-    """``value_counts`` for several dimensions in one scan of the filtered rows.
+    """``value_counts`` for several dimensions in one scan of the filtered (or sampled) rows.
 
     GROUPING SETS groups the rows once per dimension; a window keeps each set's missing group
     and its ``limit + 1`` largest groups.
     """
     keys = [func.lower(DIMENSIONS[d]) for d in dimensions]
-    grouped = (
+    grouped = _sampled(
+        sample,
         select_filtered(
             filters,
             *(func.min(DIMENSIONS[d]).label(f"v{i}") for i, d in enumerate(dimensions)),
             *(func.grouping(key).label(f"g{i}") for i, key in enumerate(keys)),
             func.count().label("n"),
-        )
-        .group_by(func.grouping_sets(*keys))
-        .subquery()
-    )
+        ).group_by(func.grouping_sets(*keys)),
+    ).subquery()
     # In the rows of set i, only column g{i} is 0 (grouped by it).
     which = case(*((grouped.c[f"g{i}"] == 0, i) for i in range(len(dimensions))))
     value = case(*((grouped.c[f"g{i}"] == 0, grouped.c[f"v{i}"]) for i in range(len(dimensions))))
@@ -120,12 +223,16 @@ def value_counts_many(
         name = dimensions[row.dimension]
         values = found[name][0]
         if row.value is None:
-            found[name] = (values, int(row.n))
+            found[name] = (values, _scaled(sample, int(row.n)))
         else:
-            values.append(ValueCount(value=row.value, count=int(row.n)))
+            values.append(ValueCount(value=row.value, count=_scaled(sample, int(row.n))))
     return {
         name: ValueCounts(
-            dimension=name, values=values[:limit], more=len(values) > limit, missing=missing
+            dimension=name,
+            values=values[:limit],
+            more=len(values) > limit,
+            missing=missing,
+            estimated=sample is not None,
         )
         for name, (values, missing) in found.items()
     }
@@ -148,6 +255,7 @@ class DateHistogram:
     unit: str
     buckets: list[DateBucket]
     undated: int
+    estimated: bool = False
 
     @property
     def peak(self) -> int:
@@ -176,18 +284,25 @@ def _bucket_end(start: date, unit: str) -> date:
     return date(start.year, 12, 31)
 
 
-def date_histogram(session: Session, filters: MovementFilters) -> DateHistogram:
+def date_histogram(
+    session: Session, filters: MovementFilters, *, sample: Sample | None = None
+) -> DateHistogram:
     """Movements per date bucket; each bucket's range is clipped to the filter's own dates."""
     first, last, undated = session.execute(
-        select_filtered(
-            filters,
-            func.min(Movement.event_date),
-            func.max(Movement.event_date),
-            func.count().filter(Movement.event_date.is_(None)),
+        _sampled(
+            sample,
+            select_filtered(
+                filters,
+                func.min(Movement.event_date),
+                func.max(Movement.event_date),
+                func.count().filter(Movement.event_date.is_(None)),
+            ),
         )
     ).one()
+    undated = _scaled(sample, int(undated))
+    estimated = sample is not None
     if first is None:
-        return DateHistogram(unit="day", buckets=[], undated=int(undated))
+        return DateHistogram(unit="day", buckets=[], undated=undated, estimated=estimated)
     unit = _bucket_unit(first, last)
     start = cast(func.date_trunc(unit, Movement.event_date), Date).label("start")
     stmt = (
@@ -196,7 +311,9 @@ def date_histogram(session: Session, filters: MovementFilters) -> DateHistogram:
         .group_by(start)
         .order_by(start)
     )
-    counted = {row.start: int(row.n) for row in session.execute(stmt)}
+    counted = {
+        row.start: _scaled(sample, int(row.n)) for row in session.execute(_sampled(sample, stmt))
+    }
     # Every bucket from the first to the last, empty ones too, so the bars read as a time axis.
     buckets = []
     start_of = min(counted)
@@ -207,7 +324,7 @@ def date_histogram(session: Session, filters: MovementFilters) -> DateHistogram:
             high = min(high, filters.date_to)
         buckets.append(DateBucket(start=low, end=high, count=counted.get(start_of, 0)))
         start_of = _bucket_end(start_of, unit) + timedelta(days=1)
-    return DateHistogram(unit=unit, buckets=buckets, undated=int(undated))
+    return DateHistogram(unit=unit, buckets=buckets, undated=undated, estimated=estimated)
 
 
 # -- timeline ---------------------------------------------------------------------------------
@@ -242,6 +359,8 @@ class Timeline:
     undated: int
     first: date | None
     last: date | None
+    # Lane counts, total and undated estimated from a sample ("about"); items are always real.
+    estimated: bool = False
 
     @property
     def truncated(self) -> bool:
@@ -251,20 +370,27 @@ class Timeline:
 def timeline(
     session: Session, filters: MovementFilters, group: str, *, max_items: int = 5000
 ) -> Timeline:
-    """Dated movements in lanes by ``group`` (largest lane first), at most ``max_items`` drawn."""
+    """Dated movements in lanes by ``group`` (largest lane first), at most ``max_items`` drawn.
+
+    For a broad filter the lane counts and totals come from a sample (``estimated``).
+    """
     lane_key = DIMENSIONS[group]
     lane_expr = func.lower(lane_key)
     dated = Movement.event_date.is_not(None)
+    sample = choose_sample(session, filters)
     lane_rows = session.execute(
-        select_filtered(filters, func.min(lane_key).label("label"), func.count().label("n"))
-        .where(dated)
-        .group_by(lane_expr)
-        .order_by(func.count().desc(), lane_expr.nulls_last())
+        _sampled(
+            sample,
+            select_filtered(filters, func.min(lane_key).label("label"), func.count().label("n"))
+            .where(dated)
+            .group_by(lane_expr)
+            .order_by(func.count().desc(), lane_expr.nulls_last()),
+        )
     ).all()
-    lanes = [Lane(label=r.label, count=int(r.n)) for r in lane_rows]
-    by_key = {(lane.label or "").lower() if lane.label else None: lane for lane in lanes}
+    lanes = [Lane(label=r.label, count=_scaled(sample, int(r.n))) for r in lane_rows]
+    by_key = {lane.label.lower() if lane.label is not None else None: lane for lane in lanes}
     total, undated = session.execute(
-        select_filtered(filters, func.count(), func.count().filter(not_(dated)))
+        _sampled(sample, select_filtered(filters, func.count(), func.count().filter(not_(dated))))
     ).one()
     stmt = (
         select_filtered(
@@ -281,13 +407,21 @@ def timeline(
             SHOWN_VALUES["source"].label("source"),
         )
         .where(dated)
-        .order_by(Movement.event_date, Movement.id)
+        # The date sort key of the table (same order for dated rows), so its index serves.
+        .order_by(sort_expression("date"), Movement.id)
         .limit(max_items)
     )
     shown = 0
     first = last = None
     for row in session.execute(stmt):
-        lane = by_key[row.lane.lower() if row.lane is not None else None]
+        key = row.lane.lower() if row.lane is not None else None
+        lane = by_key.get(key)
+        if lane is None:
+            # A small lane the sample missed: it has at least the items drawn in it.
+            lane = by_key[key] = Lane(label=row.lane, count=0)
+            lanes.append(lane)
+        if sample is not None:
+            lane.count = max(lane.count, len(lane.items) + 1)
         lane.items.append(
             TimelineItem(
                 id=row.id,
@@ -307,11 +441,12 @@ def timeline(
     return Timeline(
         group=group,
         lanes=lanes,
-        total=int(total),
+        total=max(_scaled(sample, int(total)), shown),
         shown=shown,
-        undated=int(undated),
+        undated=_scaled(sample, int(undated)),
         first=first,
         last=last,
+        estimated=sample is not None,
     )
 
 
@@ -353,6 +488,8 @@ class MapData:
     # Routes beyond the drawing cap (the smallest ones), and the movements on them.
     hidden_routes: int = 0
     hidden_movements: int = 0
+    # Counted in a sample and scaled up ("about"); source counts are then those the sample saw.
+    estimated: bool = False
 
 
 def _located(alias: Any) -> ColumnElement[bool]:
@@ -362,55 +499,62 @@ def _located(alias: Any) -> ColumnElement[bool]:
 def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 400) -> MapData:
     """Routes origin -> destination between located places, with movement and source counts.
 
-    The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*``.
+    The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*`` (the
+    cap, the ranking and the totals are all computed in SQL). For a broad filter the counts come
+    from a sample (``estimated``).
     """
+    sample = choose_sample(session, filters)
     both = and_(_located(OriginPlace), _located(DestinationPlace))
-    stmt = (
+    pairs = _sampled(
+        sample,
         select_filtered(
             filters,
             OriginPlace.id.label("oid"),
-            OriginPlace.name.label("oname"),
-            OriginPlace.lat.label("olat"),
-            OriginPlace.lon.label("olon"),
             DestinationPlace.id.label("did"),
-            DestinationPlace.name.label("dname"),
-            DestinationPlace.lat.label("dlat"),
-            DestinationPlace.lon.label("dlon"),
             func.count().label("n"),
             func.count(SOURCE_KEY.distinct()).label("sources"),
         )
         .where(both)
-        .group_by(OriginPlace.id, DestinationPlace.id)
-        .order_by(func.count().desc(), OriginPlace.id, DestinationPlace.id)
+        .group_by(OriginPlace.id, DestinationPlace.id),
+    ).subquery()
+    origin, destination = aliased(Place), aliased(Place)
+    stmt = (
+        select(
+            pairs,
+            origin.name.label("oname"),
+            origin.lat.label("olat"),
+            origin.lon.label("olon"),
+            destination.name.label("dname"),
+            destination.lat.label("dlat"),
+            destination.lon.label("dlon"),
+            func.count().over().label("all_routes"),
+            func.sum(pairs.c.n).over().label("all_movements"),
+        )
+        .join(origin, origin.id == pairs.c.oid)
+        .join(destination, destination.id == pairs.c.did)
+        .order_by(pairs.c.n.desc(), pairs.c.oid, pairs.c.did)
+        .limit(max_routes)
     )
-    routes = [
-        Route(
-            origin_id=r.oid,
-            origin=r.oname,
-            origin_lat=r.olat,
-            origin_lon=r.olon,
-            destination_id=r.did,
-            destination=r.dname,
-            destination_lat=r.dlat,
-            destination_lon=r.dlon,
-            movements=int(r.n),
-            sources=int(r.sources),
+    routes = []
+    all_routes = all_movements = 0
+    for r in session.execute(stmt):
+        all_routes, all_movements = int(r.all_routes), _scaled(sample, int(r.all_movements))
+        routes.append(
+            Route(
+                origin_id=r.oid,
+                origin=r.oname,
+                origin_lat=r.olat,
+                origin_lon=r.olon,
+                destination_id=r.did,
+                destination=r.dname,
+                destination_lat=r.dlat,
+                destination_lon=r.dlon,
+                movements=_scaled(sample, int(r.n)),
+                sources=int(r.sources),
+            )
         )
-        for r in session.execute(stmt.limit(max_routes))
-    ]
-    hidden_routes = hidden_movements = 0
-    if len(routes) == max_routes:
-        pairs = (
-            select_filtered(filters, func.count().label("n"))
-            .where(both)
-            .group_by(OriginPlace.id, DestinationPlace.id)
-            .subquery()
-        )
-        all_routes, all_movements = session.execute(
-            select(func.count(), func.coalesce(func.sum(pairs.c.n), 0))
-        ).one()
-        hidden_routes = int(all_routes) - len(routes)
-        hidden_movements = int(all_movements) - sum(r.movements for r in routes)
+    hidden_routes = all_routes - len(routes)
+    hidden_movements = max(0, all_movements - sum(r.movements for r in routes))
     places: dict[int, MapPlace] = {}
     for alias, attribute in ((OriginPlace, "outflow"), (DestinationPlace, "inflow")):
         ends = (
@@ -420,19 +564,20 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
             .where(_located(alias))
             .group_by(alias.id)
         )
-        for pid, name, kind, lat, lon, n in session.execute(ends):
+        for pid, name, kind, lat, lon, n in session.execute(_sampled(sample, ends)):
             place = places.setdefault(pid, MapPlace(pid, name, kind, lat, lon))
-            setattr(place, attribute, int(n))
+            setattr(place, attribute, _scaled(sample, int(n)))
     total, unmapped = session.execute(
-        select_filtered(filters, func.count(), func.count().filter(not_(both)))
+        _sampled(sample, select_filtered(filters, func.count(), func.count().filter(not_(both))))
     ).one()
     return MapData(
         routes=routes,
         places=sorted(places.values(), key=lambda p: -(p.inflow + p.outflow)),
-        total=int(total),
-        unmapped=int(unmapped),
+        total=_scaled(sample, int(total)),
+        unmapped=_scaled(sample, int(unmapped)),
         hidden_routes=hidden_routes,
         hidden_movements=hidden_movements,
+        estimated=sample is not None,
     )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.movements.aggregates import (
     DateHistogram,
     ValueCounts,
+    choose_sample,
     date_histogram,
     value_counts_many,
 )
@@ -63,6 +64,12 @@ class Facets:
     facets: list[Facet]
     histogram: DateHistogram
     dates: list[DateLink]
+    # Counted in a sample of this share of the rows and scaled up: every count is "about".
+    sample_share: float | None = None
+
+    @property
+    def estimated(self) -> bool:
+        return self.sample_share is not None
 
 
 def _current(filters: MovementFilters, param: str) -> str | None:
@@ -89,9 +96,15 @@ def _date_label(start: str, end: str, unit: str) -> str:
 
 
 def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) -> Facets:
-    """Every facet for ``filters``; counts honour the whole filter, including the facet's own."""
+    """Every facet for ``filters``; counts honour the whole filter, including the facet's own.
+
+    Past ``aggregates.SAMPLE_ABOVE`` matches the counts are estimated from a sample.
+    """
     facets = []
-    every = value_counts_many(session, filters, [name for name, _, _ in FACETS], limit=limit)
+    sample = choose_sample(session, filters)
+    every = value_counts_many(
+        session, filters, [name for name, _, _ in FACETS], limit=limit, sample=sample
+    )
     for name, heading, param in FACETS:
         counts = every[name]
         facets.append(
@@ -104,7 +117,7 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
                 missing=counts.missing,
             )
         )
-    histogram = date_histogram(session, filters)
+    histogram = date_histogram(session, filters, sample=sample)
     dates = []
     for bucket in histogram.buckets:
         start, end = bucket.start.isoformat(), bucket.end.isoformat()
@@ -112,4 +125,9 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
         dates.append(
             DateLink(start, end, _date_label(start, end, histogram.unit), bucket.count, query)
         )
-    return Facets(facets=facets, histogram=histogram, dates=dates)
+    return Facets(
+        facets=facets,
+        histogram=histogram,
+        dates=dates,
+        sample_share=None if sample is None else sample.share,
+    )
