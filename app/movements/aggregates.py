@@ -90,7 +90,7 @@ class Sample:
 
     def apply(self, stmt: Select[Any]) -> Select[Any]:
         if self.pages:
-            percent = literal_column(f"{100 * self.share:.4f}")
+            percent: ColumnElement[float] = literal_column(f"{100 * self.share:.4f}")
             sampled = tablesample(
                 Movement.__table__, func.system(percent), name="movement", seed=literal_column("0")
             )
@@ -101,10 +101,14 @@ class Sample:
 
 def choose_sample(session: Session, filters: MovementFilters) -> Sample | None:
     """A sample for ``filters`` when counting every match would be slow, else None (exact)."""
-    estimate = estimate_movements(session, filters)
-    if estimate <= SAMPLE_ABOVE:
+    return sample_for(estimate_movements(session, filters))
+
+
+def sample_for(matches: int) -> Sample | None:
+    """The sample for about ``matches`` matching movements, or None to count them all."""
+    if matches <= SAMPLE_ABOVE:
         return None
-    share = SAMPLE_ROWS / estimate
+    share = SAMPLE_ROWS / matches
     if share >= SAMPLE_MAX_SHARE:
         return None
     # Reading a small share of the pages beats fetching every match through an index; past
