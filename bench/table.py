@@ -30,6 +30,7 @@ from app.movements.facets import build_facets
 from app.movements.filters import MovementFilters
 from app.movements.queries import filtered_movements
 from app.settings import Settings
+from app.timeline.views import MAX_ITEMS as TIMELINE_MAX_ITEMS
 from app.users.security import SESSION_COOKIE
 from bench.common import (
     bench_session_token,
@@ -80,7 +81,7 @@ def aggregations(url: str, repeat: int) -> None:
         "facets": (TARGET_FACETS_MS, lambda s, f: build_facets(s, f)),
         "timeline (by unit)": (
             TARGET_AGGREGATE_MS,
-            lambda s, f: timeline(s, f, "unit", max_items=5000),
+            lambda s, f: timeline(s, f, "unit", max_items=TIMELINE_MAX_ITEMS),
         ),
         "map": (TARGET_AGGREGATE_MS, lambda s, f: map_data(s, f)),
     }

@@ -31,7 +31,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from app.articles.models import Article
 from app.entities.models import Place, Source
 from app.movements.filters import MovementFilters
-from app.movements.models import Movement
+from app.movements.models import EARLIEST_DATE_SQL, Movement
 from app.movements.queries import (
     SHOWN_VALUES,
     DestinationPlace,
@@ -371,6 +371,21 @@ class Timeline:
         return self.shown < self.total - self.undated
 
 
+def _date_key_bounds(filters: MovementFilters) -> list[ColumnElement[bool]]:
+    """The filter's date range (and "has a date") restated on the date sort key.
+
+    The same rows as the conditions on ``event_date``, but the index on the sort key can start
+    and stop its range there instead of reading past every row outside it.
+    """
+    key = sort_expression("date")
+    bounds = [key > literal_column(EARLIEST_DATE_SQL, Date)]
+    if filters.date_from is not None:
+        bounds.append(key >= filters.date_from)
+    if filters.date_to is not None:
+        bounds.append(key <= filters.date_to)
+    return bounds
+
+
 def timeline(
     session: Session, filters: MovementFilters, group: str, *, max_items: int = 5000
 ) -> Timeline:
@@ -382,20 +397,32 @@ def timeline(
     lane_expr = func.lower(lane_key)
     dated = Movement.event_date.is_not(None)
     sample = choose_sample(session, filters)
+    # One scan for the lanes and the totals: undated rows count in the total only.
     lane_rows = session.execute(
         _sampled(
             sample,
-            select_filtered(filters, func.min(lane_key).label("label"), func.count().label("n"))
-            .where(dated)
+            select_filtered(
+                filters,
+                func.min(lane_key).label("label"),
+                func.count().filter(dated).label("n"),
+                func.count().filter(not_(dated)).label("undated"),
+            )
             .group_by(lane_expr)
-            .order_by(func.count().desc(), lane_expr.nulls_last()),
+            .order_by(func.count().filter(dated).desc(), lane_expr.nulls_last()),
         )
     ).all()
-    lanes = [Lane(label=r.label, count=_scaled(sample, int(r.n))) for r in lane_rows]
+    lanes = [Lane(label=r.label, count=_scaled(sample, int(r.n))) for r in lane_rows if r.n]
     by_key = {lane.label.lower() if lane.label is not None else None: lane for lane in lanes}
-    total, undated = session.execute(
-        _sampled(sample, select_filtered(filters, func.count(), func.count().filter(not_(dated))))
-    ).one()
+    undated = sum(int(r.undated) for r in lane_rows)
+    total = sum(int(r.n) for r in lane_rows) + undated
+    if sample is not None and sample.pages:
+        # Broad: walk the index on the table's date sort key (same order for dated rows).
+        order = (sort_expression("date"), Movement.id)
+        bounds = _date_key_bounds(filters)
+    else:
+        # Narrow: sort the few matches; walking the date index would pass over many others.
+        order = (Movement.event_date + literal_column("0"), Movement.id)
+        bounds = []
     stmt = (
         select_filtered(
             filters,
@@ -410,9 +437,8 @@ def timeline(
             SHOWN_VALUES["destination"].label("destination"),
             SHOWN_VALUES["source"].label("source"),
         )
-        .where(dated)
-        # The date sort key of the table (same order for dated rows), so its index serves.
-        .order_by(sort_expression("date"), Movement.id)
+        .where(dated, *bounds)
+        .order_by(*order)
         .limit(max_items)
     )
     shown = 0
