@@ -24,8 +24,9 @@ from sqlalchemy import (
     not_,
     select,
     tablesample,
+    union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.util import ClauseAdapter
 
 from app.articles.models import Article
@@ -529,84 +530,100 @@ def _located(alias: Any) -> ColumnElement[bool]:
 def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 400) -> MapData:
     """Routes origin -> destination between located places, with movement and source counts.
 
-    The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*`` (the
-    cap, the ranking and the totals are all computed in SQL). For a broad filter the counts come
-    from a sample (``estimated``).
+    The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*``. One
+    scan groups the rows by their (located) ends; the ranking, the cap, the place totals and
+    the unmapped count are all computed in SQL from those groups. For a broad filter the
+    counts come from a sample (``estimated``).
     """
     sample = choose_sample(session, filters)
-    both = and_(_located(OriginPlace), _located(DestinationPlace))
-    pairs = _sampled(
-        sample,
-        select_filtered(
-            filters,
-            OriginPlace.id.label("oid"),
-            DestinationPlace.id.label("did"),
-            func.count().label("n"),
-            func.count(SOURCE_KEY.distinct()).label("sources"),
+    oid = case((_located(OriginPlace), OriginPlace.id))
+    did = case((_located(DestinationPlace), DestinationPlace.id))
+    pairs = (
+        _sampled(
+            sample,
+            select_filtered(
+                filters,
+                oid.label("oid"),
+                did.label("did"),
+                func.count().label("n"),
+                func.count(SOURCE_KEY.distinct()).label("sources"),
+            ).group_by(oid, did),
         )
-        .where(both)
-        .group_by(OriginPlace.id, DestinationPlace.id),
-    ).subquery()
-    origin, destination = aliased(Place), aliased(Place)
-    stmt = (
+        .cte("pairs")
+        .prefix_with("MATERIALIZED")
+    )
+    both = and_(pairs.c.oid.is_not(None), pairs.c.did.is_not(None))
+    ranked = (
         select(
-            pairs,
-            origin.name.label("oname"),
-            origin.lat.label("olat"),
-            origin.lon.label("olon"),
-            destination.name.label("dname"),
-            destination.lat.label("dlat"),
-            destination.lon.label("dlon"),
+            pairs.c.oid,
+            pairs.c.did,
+            pairs.c.n,
+            pairs.c.sources,
+            func.row_number()
+            .over(order_by=(pairs.c.n.desc(), pairs.c.oid, pairs.c.did))
+            .label("rank"),
             func.count().over().label("all_routes"),
             func.sum(pairs.c.n).over().label("all_movements"),
         )
-        .join(origin, origin.id == pairs.c.oid)
-        .join(destination, destination.id == pairs.c.did)
-        .order_by(pairs.c.n.desc(), pairs.c.oid, pairs.c.did)
-        .limit(max_routes)
+        .where(both)
+        .subquery()
     )
-    routes = []
-    all_routes = all_movements = 0
-    for r in session.execute(stmt):
-        all_routes, all_movements = int(r.all_routes), _scaled(sample, int(r.all_movements))
-        routes.append(
-            Route(
-                origin_id=r.oid,
-                origin=r.oname,
-                origin_lat=r.olat,
-                origin_lon=r.olon,
-                destination_id=r.did,
-                destination=r.dname,
-                destination_lat=r.dlat,
-                destination_lon=r.dlon,
+    # Typed NULLs, so that the parts of the union agree on each column's type.
+    no_id, no_n = literal_column("NULL::bigint"), literal_column("NULL::numeric")
+    parts = [
+        select(literal("route").label("kind"), ranked.c.oid, ranked.c.did, ranked.c.n,
+               ranked.c.sources, ranked.c.all_routes, ranked.c.all_movements, ranked.c.rank)
+        .where(ranked.c.rank <= max_routes),
+        select(literal("out"), pairs.c.oid, no_id, func.sum(pairs.c.n), no_n, no_id, no_n, no_id)
+        .where(pairs.c.oid.is_not(None)).group_by(pairs.c.oid),
+        select(literal("in"), no_id, pairs.c.did, func.sum(pairs.c.n), no_n, no_id, no_n, no_id)
+        .where(pairs.c.did.is_not(None)).group_by(pairs.c.did),
+        select(literal("total"), no_id, no_id, func.sum(pairs.c.n),
+               func.sum(pairs.c.n).filter(not_(both)), no_id, no_n, no_id),
+    ]  # fmt: skip
+    rows = session.execute(union_all(*parts)).all()
+    ids = {r.oid for r in rows if r.oid is not None} | {r.did for r in rows if r.did is not None}
+    located = (
+        {p.id: p for p in session.scalars(select(Place).where(Place.id.in_(ids)))} if ids else {}
+    )
+    routes: list[tuple[int, Route]] = []
+    places: dict[int, MapPlace] = {}
+    all_routes = all_movements = total = unmapped = 0
+    for r in rows:
+        if r.kind == "route":
+            origin, destination = located[r.oid], located[r.did]
+            all_routes, all_movements = int(r.all_routes), _scaled(sample, int(r.all_movements))
+            route = Route(
+                origin_id=origin.id,
+                origin=origin.name,
+                origin_lat=float(origin.lat or 0),
+                origin_lon=float(origin.lon or 0),
+                destination_id=destination.id,
+                destination=destination.name,
+                destination_lat=float(destination.lat or 0),
+                destination_lon=float(destination.lon or 0),
                 movements=_scaled(sample, int(r.n)),
                 sources=int(r.sources),
             )
-        )
-    hidden_routes = all_routes - len(routes)
-    hidden_movements = max(0, all_movements - sum(r.movements for r in routes))
-    places: dict[int, MapPlace] = {}
-    for alias, attribute in ((OriginPlace, "outflow"), (DestinationPlace, "inflow")):
-        ends = (
-            select_filtered(
-                filters, alias.id, alias.name, alias.kind, alias.lat, alias.lon, func.count()
+            routes.append((int(r.rank), route))
+        elif r.kind == "total":
+            total = _scaled(sample, int(r.n or 0))
+            unmapped = _scaled(sample, int(r.sources or 0))
+        else:
+            pid = r.oid if r.kind == "out" else r.did
+            p = located[pid]
+            place = places.setdefault(
+                pid, MapPlace(p.id, p.name, p.kind, float(p.lat or 0), float(p.lon or 0))
             )
-            .where(_located(alias))
-            .group_by(alias.id)
-        )
-        for pid, name, kind, lat, lon, n in session.execute(_sampled(sample, ends)):
-            place = places.setdefault(pid, MapPlace(pid, name, kind, lat, lon))
-            setattr(place, attribute, _scaled(sample, int(n)))
-    total, unmapped = session.execute(
-        _sampled(sample, select_filtered(filters, func.count(), func.count().filter(not_(both))))
-    ).one()
+            setattr(place, "outflow" if r.kind == "out" else "inflow", _scaled(sample, int(r.n)))
+    drawn = [route for _, route in sorted(routes, key=lambda item: item[0])]
     return MapData(
-        routes=routes,
+        routes=drawn,
         places=sorted(places.values(), key=lambda p: -(p.inflow + p.outflow)),
-        total=_scaled(sample, int(total)),
-        unmapped=_scaled(sample, int(unmapped)),
-        hidden_routes=hidden_routes,
-        hidden_movements=hidden_movements,
+        total=total,
+        unmapped=unmapped,
+        hidden_routes=all_routes - len(drawn),
+        hidden_movements=max(0, all_movements - sum(r.movements for r in drawn)),
         estimated=sample is not None,
     )
 
