@@ -569,7 +569,8 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
         .subquery()
     )
     # Typed NULLs, so that the parts of the union agree on each column's type.
-    no_id, no_n = literal_column("NULL::bigint"), literal_column("NULL::numeric")
+    no_id: ColumnElement[int] = literal_column("NULL::bigint")
+    no_n: ColumnElement[int] = literal_column("NULL::numeric")
     parts = [
         select(literal("route").label("kind"), ranked.c.oid, ranked.c.did, ranked.c.n,
                ranked.c.sources, ranked.c.all_routes, ranked.c.all_movements, ranked.c.rank)
