@@ -289,36 +289,48 @@ def _bucket_end(start: date, unit: str) -> date:
     return date(start.year, 12, 31)
 
 
+def _bucket_start(day: date, unit: str) -> date:
+    """The first day of ``day``'s bucket (weeks start on Monday, as date_trunc does)."""
+    if unit == "week":
+        return day - timedelta(days=day.weekday())
+    if unit == "month":
+        return day.replace(day=1)
+    if unit == "year":
+        return day.replace(month=1, day=1)
+    return day
+
+
 def date_histogram(
     session: Session, filters: MovementFilters, *, sample: Sample | None = None
 ) -> DateHistogram:
-    """Movements per date bucket; each bucket's range is clipped to the filter's own dates."""
-    first, last, undated = session.execute(
-        _sampled(
-            sample,
-            select_filtered(
-                filters,
-                func.min(Movement.event_date),
-                func.max(Movement.event_date),
-                func.count().filter(Movement.event_date.is_(None)),
-            ),
-        )
-    ).one()
-    undated = _scaled(sample, int(undated))
-    estimated = sample is not None
-    if first is None:
-        return DateHistogram(unit="day", buckets=[], undated=undated, estimated=estimated)
-    unit = _bucket_unit(first, last)
-    start = cast(func.date_trunc(unit, Movement.event_date), Date).label("start")
-    stmt = (
-        select_filtered(filters, start, func.count().label("n"))
-        .where(Movement.event_date.is_not(None))
-        .group_by(start)
-        .order_by(start)
+    """Movements per date bucket; each bucket's range is clipped to the filter's own dates.
+
+    One scan counts the rows per day (a few thousand days at most); the days are then summed
+    into the buckets the span calls for.
+    """
+    per_day = _sampled(
+        sample,
+        select_filtered(
+            filters, Movement.event_date.label("day"), func.count().label("n")
+        ).group_by(Movement.event_date),
     )
-    counted = {
-        row.start: _scaled(sample, int(row.n)) for row in session.execute(_sampled(sample, stmt))
-    }
+    days: dict[date, int] = {}
+    undated = 0
+    for row in session.execute(per_day):
+        if row.day is None:
+            undated = int(row.n)
+        else:
+            days[row.day] = int(row.n)
+    undated = _scaled(sample, undated)
+    estimated = sample is not None
+    if not days:
+        return DateHistogram(unit="day", buckets=[], undated=undated, estimated=estimated)
+    unit = _bucket_unit(min(days), max(days))
+    summed: dict[date, int] = {}
+    for day, n in days.items():
+        key = _bucket_start(day, unit)
+        summed[key] = summed.get(key, 0) + n
+    counted = {key: _scaled(sample, n) for key, n in summed.items()}
     # Every bucket from the first to the last, empty ones too, so the bars read as a time axis.
     buckets = []
     start_of = min(counted)
