@@ -4,7 +4,8 @@ Server time: the whole request inside the process (routing, queries, counting, r
 through the ASGI app with its real engine and pool, no network, signed in as a viewer.
 Baseline, in the same run: the page's main SELECT alone, sent with psycopg. Then the facets,
 the timeline and the map: the aggregation functions alone (a fresh session each call), and the
-whole page (/timeline, /map; the facets are part of /movements, timed above).
+whole pages (/movements/facets, the sidebar a broad table page loads after its rows; /timeline;
+/map; the overview at /).
 
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python bench/table.py [--repeat 40]
 """
@@ -136,7 +137,7 @@ def main() -> int:
         print("\naggregations alone (server time of the function):")
         aggregations(url, args.repeat)
         print("\nwhole pages (server time of the request):")
-        for path in ("/timeline", "/map", "/"):
+        for path in ("/movements/facets", "/timeline", "/map", "/"):
             for name, query in CASES.items():
                 if path == "/" and query:
                     continue
