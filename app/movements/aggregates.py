@@ -6,9 +6,12 @@ a number shown in a facet, a lane, an arrow or on the dashboard counts the rows 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from threading import Lock
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import (
@@ -115,6 +118,32 @@ def sample_for(matches: int) -> Sample | None:
     # Reading a small share of the pages beats fetching every match through an index; past
     # that, keep the index and thin out the rows it finds.
     return Sample(share=share, pages=share <= SAMPLE_PAGES_UP_TO)
+
+
+# Estimates are approximate anyway: one computed for a filter serves everyone asking for the
+# same filter for this long (per process), so that many analysts on the same broad views do
+# not each scan a sample. Exact figures are never kept.
+ESTIMATE_SECONDS = 60.0
+_ESTIMATES_KEPT = 256
+_estimates: OrderedDict[tuple[str, ...], tuple[float, Any]] = OrderedDict()
+_estimates_lock = Lock()
+
+
+def kept_estimate(key: tuple[str, ...]) -> Any | None:
+    """An estimate stored under ``key`` less than ``ESTIMATE_SECONDS`` ago, else None."""
+    with _estimates_lock:
+        found = _estimates.get(key)
+        if found is None or monotonic() - found[0] > ESTIMATE_SECONDS:
+            return None
+        return found[1]
+
+
+def keep_estimate(key: tuple[str, ...], value: Any) -> None:
+    with _estimates_lock:
+        _estimates[key] = (monotonic(), value)
+        _estimates.move_to_end(key)
+        while len(_estimates) > _ESTIMATES_KEPT:
+            _estimates.popitem(last=False)
 
 
 def _scaled(sample: Sample | None, count: int) -> int:
@@ -548,6 +577,9 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
     counts come from a sample (``estimated``).
     """
     sample = choose_sample(session, filters)
+    key = ("map", filters.query_string(after=None), str(max_routes))
+    if sample is not None and isinstance(kept := kept_estimate(key), MapData):
+        return kept
     oid = case((_located(OriginPlace), OriginPlace.id))
     did = case((_located(DestinationPlace), DestinationPlace.id))
     pairs = (
@@ -630,7 +662,7 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
             )
             setattr(place, "outflow" if r.kind == "out" else "inflow", _scaled(sample, int(r.n)))
     drawn = [route for _, route in sorted(routes, key=lambda item: item[0])]
-    return MapData(
+    data = MapData(
         routes=drawn,
         places=sorted(places.values(), key=lambda p: -(p.inflow + p.outflow)),
         total=total,
@@ -639,6 +671,9 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
         hidden_movements=max(0, all_movements - sum(r.movements for r in drawn)),
         estimated=sample is not None,
     )
+    if sample is not None:
+        keep_estimate(key, data)
+    return data
 
 
 # -- place pages ------------------------------------------------------------------------------

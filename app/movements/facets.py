@@ -7,6 +7,7 @@ rows its count counted (a substring filter would also catch "Kursk" inside "Kurs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,8 @@ from app.movements.aggregates import (
     ValueCounts,
     choose_sample,
     date_histogram,
+    keep_estimate,
+    kept_estimate,
     value_counts_many,
 )
 from app.movements.filters import MovementFilters
@@ -102,6 +105,9 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
     """
     facets = []
     sample = choose_sample(session, filters)
+    key = ("facets", filters.query_string(after=None), str(limit))
+    if sample is not None and (kept := kept_estimate(key)) is not None:
+        return cast(Facets, kept)
     every = value_counts_many(
         session, filters, [name for name, _, _ in FACETS], limit=limit, sample=sample
     )
@@ -125,9 +131,12 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
         dates.append(
             DateLink(start, end, _date_label(start, end, histogram.unit), bucket.count, query)
         )
-    return Facets(
+    built = Facets(
         facets=facets,
         histogram=histogram,
         dates=dates,
         sample_share=None if sample is None else sample.share,
     )
+    if sample is not None:
+        keep_estimate(key, built)
+    return built
