@@ -130,3 +130,22 @@ class PeakRss:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join()
+
+
+def bench_session_token(url: str, settings: Any) -> str:
+    """A signed-in session (viewer "bench", created if missing) for requests to the app."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from app.db import sqlalchemy_url
+    from app.users.service import create_user, get_user_by_username, start_session
+
+    engine = create_engine(sqlalchemy_url(url))
+    with Session(engine) as session:
+        user = get_user_by_username(session, "bench") or create_user(
+            session, username="bench", password="bench-only-" + "p" * 16, role="viewer"
+        )
+        token = start_session(session, user, settings=settings)
+        session.commit()
+    engine.dispose()
+    return token

@@ -1,8 +1,9 @@
 """Concurrent load: simulated analysts browsing and filtering for a while, over HTTP.
 
 Each analyst opens the table, filters it (by destination, unit, status or dates), pages on
-with the keyset cursor, sorts, and fetches HTMX fragments, pausing 0.5-2 s between clicks like a
-person reading. The app runs under uvicorn in a child process. Reports p50/p95/max of the
+with the keyset cursor, sorts, opens the timeline and the map, and fetches HTMX fragments (and
+the facet sidebar a broad page defers), signed in as a viewer, pausing 0.5-2 s between clicks
+like a person reading. The app runs under uvicorn in a child process. Reports p50/p95/max of the
 response times seen by the clients and every error.
 
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python bench/load.py [--users 50 --seconds 60]
@@ -12,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import html
 import random
+import re
 import statistics
 import sys
 import time
@@ -23,9 +26,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from bench.common import Server, database_url, percentile, verdict
+from app.settings import Settings
+from app.users.security import SESSION_COOKIE
+from bench.common import Server, bench_session_token, database_url, percentile, verdict
 
 TARGET_P95_MS = 300.0
+FACETS_LINK = re.compile(r'hx-get="(/movements/facets\?[^"]*)"')
 DESTINATIONS = ["Pokrovsk", "Kupiansk", "Kursk", "Zaporizhzhia", "Belgorod", "Lyman", "Sumy"]
 UNITS = ["brigade", "Marine", "Airborne", "47th", "Tank Army", "Motor Rifle"]
 STATUSES = ["", "reported", "planned", "denied"]
@@ -54,19 +60,30 @@ async def analyst(
             return None
         return response
 
+    async def table(url: str, **headers: str) -> None:
+        response = await get(url, **headers)
+        # A broad page sends its rows first; the browser then loads the facet sidebar.
+        deferred = FACETS_LINK.search(response.text) if response is not None else None
+        if deferred:
+            await get(html.unescape(deferred.group(1)), **{"HX-Request": "true"})
+
     while time.monotonic() < deadline:
         action = rng.random()
-        if action < 0.2:
-            await get("/movements")
-        elif action < 0.5:
+        if action < 0.15:
+            await table("/movements")
+        elif action < 0.4:
             query = f"destination={rng.choice(DESTINATIONS)}&status={rng.choice(STATUSES)}"
-            await get(f"/movements?{query}", **{"HX-Request": "true"})
-        elif action < 0.7:
+            await table(f"/movements?{query}", **{"HX-Request": "true"})
+        elif action < 0.55:
             query = (
                 f"unit={rng.choice(UNITS)}&date_from=202{rng.randint(4, 6)}-0{rng.randint(1, 9)}-01"
             )
-            await get(f"/movements?{query}", **{"HX-Request": "true"})
-        elif action < 0.9:
+            await table(f"/movements?{query}", **{"HX-Request": "true"})
+        elif action < 0.65:
+            await get(f"/timeline?destination={rng.choice(DESTINATIONS)}")
+        elif action < 0.75:
+            await get(f"/map?destination={rng.choice(DESTINATIONS)}")
+        elif action < 0.92:
             # Page on a few times through the JSON twin's cursor.
             url: str | None = f"/api/v1/movements?destination={rng.choice(DESTINATIONS)}"
             for _ in range(rng.randint(1, 5)):
@@ -76,11 +93,13 @@ async def analyst(
                 url = response.json()["next"] if response is not None else None
         else:
             sort = rng.choice(["unit", "-source", "date", "-confidence"])
-            await get(f"/movements?sort={sort}", **{"HX-Request": "true"})
+            await table(f"/movements?sort={sort}", **{"HX-Request": "true"})
         await asyncio.sleep(rng.uniform(0.5, 2.0))
 
 
-async def run(base: str, users: int, seconds: float) -> tuple[dict[str, list[float]], Counter[str]]:
+async def run(
+    base: str, users: int, seconds: float, token: str
+) -> tuple[dict[str, list[float]], Counter[str]]:
     times: dict[str, list[float]] = {}
     errors: Counter[str] = Counter()
     # Idle connections expire before uvicorn's 5 s keep-alive does, as a browser's would;
@@ -88,7 +107,9 @@ async def run(base: str, users: int, seconds: float) -> tuple[dict[str, list[flo
     limits = httpx.Limits(
         max_connections=users, max_keepalive_connections=users, keepalive_expiry=4
     )
-    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=30, limits=limits, cookies={SESSION_COOKIE: token}
+    ) as client:
         deadline = time.monotonic() + seconds
         await asyncio.gather(
             *(analyst(client, deadline, seed, times, errors) for seed in range(users))
@@ -102,8 +123,11 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
     args = parser.parse_args()
-    with Server(database_url(), workers=args.workers) as server:
-        by_kind, errors = asyncio.run(run(server.base, args.users, args.seconds))
+    url = database_url()
+    # Every page is behind sign-in: the analysts share one viewer session.
+    token = bench_session_token(url, Settings(environment="production", secret_key="b" * 32))
+    with Server(url, workers=args.workers) as server:
+        by_kind, errors = asyncio.run(run(server.base, args.users, args.seconds, token))
     times = [t for samples in by_kind.values() for t in samples]
     p95 = percentile(times, 95)
     print(

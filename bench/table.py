@@ -1,9 +1,11 @@
 """Table page timings: 0, 1 and 3 filters, sorted by date, first page and page 50 (keyset).
 
 Server time: the whole request inside the process (routing, queries, counting, rendering),
-through the ASGI app with its real engine and pool, no network. Baseline, in the same run: the
-page's main SELECT alone, sent with psycopg. Facet, timeline and map pages are timed too when
-the app has them (found by path); otherwise a note says they were skipped.
+through the ASGI app with its real engine and pool, no network, signed in as a viewer.
+Baseline, in the same run: the page's main SELECT alone, sent with psycopg. Then the facets,
+the timeline and the map: the aggregation functions alone (a fresh session each call), and the
+whole pages (/movements/facets, the sidebar a broad table page loads after its rows; /timeline;
+/map; the overview at /).
 
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python bench/table.py [--repeat 40]
 """
@@ -24,10 +26,22 @@ from sqlalchemy import create_engine
 
 from app.db import libpq_url, sqlalchemy_url
 from app.main import create_app
+from app.movements import aggregates
+from app.movements.aggregates import map_data, timeline
+from app.movements.facets import build_facets
 from app.movements.filters import MovementFilters
 from app.movements.queries import filtered_movements
 from app.settings import Settings
-from bench.common import database_url, percentile, summary, timed, verdict
+from app.timeline.views import MAX_ITEMS as TIMELINE_MAX_ITEMS
+from app.users.security import SESSION_COOKIE
+from bench.common import (
+    bench_session_token,
+    database_url,
+    percentile,
+    summary,
+    timed,
+    verdict,
+)
 
 CASES = {
     "0 filters": "",
@@ -60,16 +74,50 @@ def sql_baseline(url: str, query: str, repeat: int) -> list[float]:
         )
 
 
+def aggregations(url: str, repeat: int) -> None:
+    """Facets, timeline and map: the functions alone, each in a fresh session."""
+    from sqlalchemy.orm import Session
+
+    engine = create_engine(sqlalchemy_url(url), pool_size=2)
+    actions = {
+        "facets": (TARGET_FACETS_MS, lambda s, f: build_facets(s, f)),
+        "timeline (by unit)": (
+            TARGET_AGGREGATE_MS,
+            lambda s, f: timeline(s, f, "unit", max_items=TIMELINE_MAX_ITEMS),
+        ),
+        "map": (TARGET_AGGREGATE_MS, lambda s, f: map_data(s, f)),
+    }
+    for what, (target, action) in actions.items():
+        for name, query in CASES.items():
+            filters = MovementFilters.from_query(dict(parse_qsl(query)))
+
+            def call(action=action, filters=filters) -> None:  # type: ignore[no-untyped-def]
+                with Session(engine) as session:
+                    action(session, filters)
+
+            samples = timed(call, repeat=repeat)
+            p95 = percentile(samples, 95)
+            print(
+                f"{what + ', ' + name:34} {summary(samples)}  target < {target:.0f} ms: "
+                f"{verdict(p95, target)}"
+            )
+    engine.dispose()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
     url = database_url()
+    # Time the computation every call: a kept estimate would answer repeated calls from memory.
+    aggregates.ESTIMATE_SECONDS = -1.0
     settings = Settings(environment="production", secret_key="bench-" + "x" * 20, database_url=url)
     app = create_app(settings)
     print(f"database: {urlsplit(url).path.lstrip('/')}   repeat: {args.repeat}\n")
     worst = 0.0
-    with TestClient(app) as client:
+    token = bench_session_token(url, settings)
+    with TestClient(app, follow_redirects=False) as client:
+        client.cookies.set(SESSION_COOKIE, token)
         total = client.get("/api/v1/movements?limit=1").json()
         print(f"rows: {total['description']}\n")
         print(f"{'case':28} {'server time':42} {'SELECT alone':18} ratio  target p95 < 50 ms")
@@ -89,29 +137,18 @@ def main() -> int:
                     f"p50 {percentile(base, 50):6.1f} ms  {ratio:5.1f}x  "
                     f"{verdict(p95, TARGET_PAGE_MS)}"
                 )
-        print()
-        aggregate_routes = sorted(
-            {
-                route.path  # type: ignore[attr-defined]
-                for route in app.routes
-                if any(word in getattr(route, "path", "") for word in ("facet", "timeline", "map"))
-                and "{" not in getattr(route, "path", "")
-            }
-        )
-        if not aggregate_routes:
-            print("facets, timeline, map: skipped (no such pages in this version of the app)")
-        for path in aggregate_routes:
-            target = TARGET_FACETS_MS if "facet" in path else TARGET_AGGREGATE_MS
-            for name in ("0 filters", "3 filters"):
-                full = f"{path}?{CASES[name]}" if CASES[name] else path
+        print("\naggregations alone (server time of the function):")
+        aggregations(url, args.repeat)
+        print("\nwhole pages (server time of the request):")
+        for path in ("/movements/facets", "/timeline", "/map", "/"):
+            for name, query in CASES.items():
+                if path == "/" and query:
+                    continue
+                full = f"{path}?{query}" if query else path
                 samples = timed(
                     lambda full=full: client.get(full).raise_for_status(), repeat=args.repeat
                 )
-                p95 = percentile(samples, 95)
-                print(
-                    f"{path + ', ' + name:40} {summary(samples)}  target < {target:.0f} ms: "
-                    f"{verdict(p95, target)}"
-                )
+                print(f"{path + ', ' + name:34} {summary(samples)}")
     print(json.dumps({"worst_table_p95_ms": round(worst, 1)}))
     return 0
 

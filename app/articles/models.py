@@ -37,6 +37,9 @@ class Article(Base):
         Index("ix_article_published_at_id", "published_at", "id"),
         # Movement queries exclude the (few) deleted articles by looking them up here.
         Index("ix_article_deleted", "id", postgresql_where=text("deleted_at IS NOT NULL")),
+        # Aggregations join every movement to its article for deleted_at and outlet: an
+        # index-only scan of this instead of the table with its texts.
+        Index("ix_article_id_outlet_live", "id", postgresql_include=["outlet", "deleted_at"]),
         # "Contains" filters on the outlet and free text on the title use trigram indexes.
         Index(
             "ix_article_outlet_trgm",

@@ -9,10 +9,10 @@ from sqlalchemy import Date, cast, func, select
 from sqlalchemy.orm import Session
 
 from app.articles.models import Article
-from app.movements.aggregates import ValueCounts, value_counts
+from app.movements.aggregates import ValueCounts, choose_sample, value_counts
 from app.movements.filters import MovementFilters
 from app.movements.models import Movement, ReviewStatus
-from app.movements.queries import count_movements, select_filtered
+from app.movements.queries import count_or_estimate, select_filtered
 
 WINDOWS = (("24h", "Last 24 hours", timedelta(hours=24)), ("7d", "Last 7 days", timedelta(days=7)))
 
@@ -29,6 +29,8 @@ class Window:
     destinations: ValueCounts
     units: ValueCounts
     articles: int
+    # Some figure is the planner's estimate or counted in a sample: shown as "about".
+    estimated: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Dashboard:
     pending_total: int
     daily: list[tuple[date, int]]
     recent_articles: list[Article]
+    estimated: bool = False
 
     @property
     def daily_peak(self) -> int:
@@ -53,17 +56,21 @@ def _window(session: Session, key: str, heading: str, since: datetime) -> Window
             Article.ingested_at > since, Article.deleted_at.is_(None)
         )
     )
+    added_count, added_estimated = count_or_estimate(session, added)
+    pending_count, pending_estimated = count_or_estimate(session, pending)
+    sample = choose_sample(session, added)
     return Window(
         key=key,
         heading=heading,
         since=since,
         added=added,
-        added_count=count_movements(session, added),
+        added_count=added_count,
         pending=pending,
-        pending_count=count_movements(session, pending),
-        destinations=value_counts(session, added, "destination", limit=5),
-        units=value_counts(session, added, "unit", limit=5),
+        pending_count=pending_count,
+        destinations=value_counts(session, added, "destination", limit=5, sample=sample),
+        units=value_counts(session, added, "unit", limit=5, sample=sample),
         articles=int(articles or 0),
+        estimated=added_estimated or pending_estimated or sample is not None,
     )
 
 
@@ -75,11 +82,11 @@ def dashboard(session: Session, now: datetime, *, days: int = 14) -> Dashboard:
     day = cast(func.timezone("UTC", Movement.created_at), Date).label("day")
     since = datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
     added = MovementFilters(added_after=since - timedelta(microseconds=1))
+    sample = choose_sample(session, added)
+    by_day = select_filtered(added, day, func.count().label("n")).group_by(day)
     counted: dict[date, int] = {
-        row.day: int(row.n)
-        for row in session.execute(
-            select_filtered(added, day, func.count().label("n")).group_by(day)
-        )
+        row.day: int(row.n) if sample is None else sample.scale(int(row.n))
+        for row in session.execute(by_day if sample is None else sample.apply(by_day))
     }
     daily = [
         (first + timedelta(days=i), int(counted.get(first + timedelta(days=i), 0)))
@@ -93,11 +100,16 @@ def dashboard(session: Session, now: datetime, *, days: int = 14) -> Dashboard:
             .limit(5)
         )
     )
+    total, total_estimated = count_or_estimate(session, MovementFilters())
+    pending_total, pending_estimated = count_or_estimate(
+        session, MovementFilters(review=ReviewStatus.PENDING)
+    )
     return Dashboard(
         now=now,
         windows=windows,
-        total=count_movements(session, MovementFilters()),
-        pending_total=count_movements(session, MovementFilters(review=ReviewStatus.PENDING)),
+        total=total,
+        pending_total=pending_total,
         daily=daily,
         recent_articles=recent,
+        estimated=total_estimated or pending_estimated or sample is not None,
     )

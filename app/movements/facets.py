@@ -7,13 +7,17 @@ rows its count counted (a substring filter would also catch "Kursk" inside "Kurs
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy.orm import Session
 
 from app.movements.aggregates import (
     DateHistogram,
     ValueCounts,
+    choose_sample,
     date_histogram,
+    keep_estimate,
+    kept_estimate,
     value_counts_many,
 )
 from app.movements.filters import MovementFilters
@@ -63,6 +67,12 @@ class Facets:
     facets: list[Facet]
     histogram: DateHistogram
     dates: list[DateLink]
+    # Counted in a sample of this share of the rows and scaled up: every count is "about".
+    sample_share: float | None = None
+
+    @property
+    def estimated(self) -> bool:
+        return self.sample_share is not None
 
 
 def _current(filters: MovementFilters, param: str) -> str | None:
@@ -89,9 +99,18 @@ def _date_label(start: str, end: str, unit: str) -> str:
 
 
 def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) -> Facets:
-    """Every facet for ``filters``; counts honour the whole filter, including the facet's own."""
+    """Every facet for ``filters``; counts honour the whole filter, including the facet's own.
+
+    Past ``aggregates.SAMPLE_ABOVE`` matches the counts are estimated from a sample.
+    """
     facets = []
-    every = value_counts_many(session, filters, [name for name, _, _ in FACETS], limit=limit)
+    sample = choose_sample(session, filters)
+    key = ("facets", filters.query_string(after=None), str(limit))
+    if sample is not None and (kept := kept_estimate(key)) is not None:
+        return cast(Facets, kept)
+    every = value_counts_many(
+        session, filters, [name for name, _, _ in FACETS], limit=limit, sample=sample
+    )
     for name, heading, param in FACETS:
         counts = every[name]
         facets.append(
@@ -104,7 +123,7 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
                 missing=counts.missing,
             )
         )
-    histogram = date_histogram(session, filters)
+    histogram = date_histogram(session, filters, sample=sample)
     dates = []
     for bucket in histogram.buckets:
         start, end = bucket.start.isoformat(), bucket.end.isoformat()
@@ -112,4 +131,12 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
         dates.append(
             DateLink(start, end, _date_label(start, end, histogram.unit), bucket.count, query)
         )
-    return Facets(facets=facets, histogram=histogram, dates=dates)
+    built = Facets(
+        facets=facets,
+        histogram=histogram,
+        dates=dates,
+        sample_share=None if sample is None else sample.share,
+    )
+    if sample is not None:
+        keep_estimate(key, built)
+    return built

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
@@ -15,7 +16,7 @@ from app.movements.facets import build_facets
 from app.movements.filters import EXACT_FIELDS, SORT_KEYS
 from app.movements.models import ReviewStatus, Status
 from app.movements.queries import page_of_movements
-from app.templating import is_fragment_request, render
+from app.templating import is_fragment_request, render, templates
 
 router = APIRouter()
 
@@ -31,12 +32,18 @@ COLUMNS = [
 ]
 
 
+HIDDEN_FILTERS = (*EXACT_FIELDS, "unit_id", "origin_id", "destination_id")
+
+
 @router.get("/movements", response_class=HTMLResponse, name="movements")
 def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
     page = page_of_movements(session, filters)
     # Links that change filters shown in the form (chips, facets) swap all of #main, so they
     # get the whole page; the form itself swaps only #results.
     whole_page = request.headers.get("HX-Target") == "main"
+    # Past EXACT_COUNT_LIMIT matches, the facets take longer than the rows: the page comes
+    # first and the sidebar follows from /movements/facets as soon as it is loaded.
+    facets = None if page.estimated else build_facets(session, filters)
     response = render(
         request,
         "movements/list.html",
@@ -48,9 +55,9 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
             "sort_keys": SORT_KEYS,
             "statuses": [s.value for s in Status],
             "review_statuses": [s.value for s in ReviewStatus],
-            "facets": build_facets(session, filters),
+            "facets": facets,
             "labels": filter_labels(session, filters),
-            "hidden_filters": (*EXACT_FIELDS, "unit_id", "origin_id", "destination_id"),
+            "hidden_filters": HIDDEN_FILTERS,
         },
         block=None if whole_page else "results",
     )
@@ -59,6 +66,20 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
         query = filters.query_string()
         response.headers["HX-Push-Url"] = f"/movements?{query}" if query else "/movements"
     return response
+
+
+@router.get("/movements/facets", response_class=HTMLResponse, name="movement_facets")
+def movement_facets(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
+    """The facet sidebar alone (for htmx or not), for the filter of a page that deferred it."""
+    context = {
+        "filters": filters,
+        "facets": build_facets(session, filters),
+        "hidden_filters": HIDDEN_FILTERS,
+    }
+    return cast(
+        HTMLResponse,
+        templates.TemplateResponse(request, "movements/list.html", context, block_name="facets"),
+    )
 
 
 # Export formats: (media type, file extension).

@@ -24,7 +24,8 @@ GROUPS = {
     "side": "Side",
     "status": "Status",
 }
-MAX_ITEMS = 5000
+# More items than this are unreadable in one drawing and slow to send and draw.
+MAX_ITEMS = 2000
 
 # Drawing geometry shared by the template and static/timeline.js (via data attributes).
 GUTTER = 230

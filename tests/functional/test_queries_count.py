@@ -83,7 +83,8 @@ def test_query_count_per_page_does_not_grow_with_rows(
     assert large == small
     # The rows (article and places joined in), their units and their sources (one IN query
     # each), the count (the planner's estimate, then a count capped at EXACT_COUNT_LIMIT) and,
-    # on the page, the facets: all dimensions in one query, the date span and its histogram.
+    # on the page, the facets: the planner's estimate (to choose exact or sampled counts), all
+    # dimensions in one query, and the movements per day for the histogram.
     page_queries = small - signed_in
     assert page_queries <= (8 if url.startswith("/movements") else 5), queries.statements
 
