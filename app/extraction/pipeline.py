@@ -44,6 +44,25 @@ _NAMED_SPEAKER = re.compile(
     r"(?:said|says|told|noted|added|reported|wrote)\b"
 )
 _SL_PLACE_ANAPHORS = {"регіон", "регион", "район", "республіку", "республику", "туди", "туда"}
+# Heads that name a spot in a formation's own deployment, not a place an analyst can map
+# ("more favourable positions", "their bases", "нові позиції").
+_NON_PLACE_STEMS = ("position", "base", "позиці", "позици", "рубеж", "баз", "пункт", "місц",
+                    "мест", "quarter", "location", "spot")  # fmt: skip
+# Words that make a lowercase phrase place-like on their own ("the front line", "the north").
+_PLACE_WORDS = {
+    "front", "frontline", "line", "border", "frontier", "north", "south", "east", "west",
+    "northeast", "northwest", "southeast", "southwest", "region", "direction", "sector",
+    "axis", "oblast",
+}  # fmt: skip
+# The same for Cyrillic, as stems (case endings vary).
+_PLACE_STEMS = ("фронт", "лінії", "лінія", "линия", "линии", "кордон", "границ", "північ",
+                "півден", "схід", "сход", "захід", "заход", "север", "юг", "восто", "запад",
+                "напрям", "направлен", "область", "област")  # fmt: skip
+_UNANCHORED = {"the area", "the same area", "there", "the zone", "туди", "туда", "район"}
+# Plural heads a headline uses for places the body names one by one.
+_VAGUE_PLURALS = {"towns", "villages", "cities", "positions", "settlements", "areas",
+                  "міст", "міста", "сіл", "села", "населені", "города", "городов", "сёла",
+                  "позиції", "позиции", "пункти", "пункты"}  # fmt: skip
 
 
 def _clean(text: str) -> str:
@@ -234,6 +253,21 @@ def _is_place_anaphor(text: str, lang: str) -> bool:
     return low in _SL_PLACE_ANAPHORS
 
 
+def _non_place(text: str, lang: str) -> bool:
+    """A lowercase phrase whose head is a generic spot ("new positions", "their bases")."""
+    words = re.findall(r"[\w'’-]+", text)
+    if not words or any(w[:1].isupper() for w in words):
+        return False
+    low = [w.lower() for w in words]
+    if any(w in _PLACE_WORDS or w.rstrip("s") in _PLACE_WORDS for w in low):
+        return False
+    if any(w.startswith(_PLACE_STEMS) for w in low):
+        return False
+    if not any(w.startswith(_NON_PLACE_STEMS) for w in low):
+        return False
+    return resolve_place(text, lang) is None
+
+
 def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
     out: list[Mention] = []
     last_unit: str | None = None
@@ -254,8 +288,13 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
         for d in dests:
             if d and _is_place_anaphor(d, lang) and last_dest:
                 resolved_dests.append(last_dest)
+            elif d and (_non_place(d, lang) or d.lower() in _UNANCHORED):
+                # not a destination; the record lives on only if it has an origin
+                resolved_dests.append("")
             else:
                 resolved_dests.append(d)
+        resolved_dests = [d for d in resolved_dests if d] or [""]
+        origins = [o for o in origins if not (o and _non_place(o, lang))] or [""]
         if not any(resolved_dests):
             # "left the port" alone says nothing an analyst can place
             origins = [o for o in origins if not (o and _is_place_anaphor(o, lang))] or [""]
@@ -309,16 +348,20 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
     out: list[MovementRecord] = []
     for r in records:
         rk = (_place_key(r.origin, None), _place_key(r.destination, None))
+        rp = (_key_of(r.origin_place), _key_of(r.destination_place))
         merged = False
         for i, o in enumerate(out):
             ok = (_place_key(o.origin, None), _place_key(o.destination, None))
-            same = rk == ok
-            r_partial_of_o = (not rk[0] or _same_place(rk[0], ok[0])) and (
-                not rk[1] or _same_place(rk[1], ok[1])
-            )
-            o_partial_of_r = (not ok[0] or _same_place(ok[0], rk[0])) and (
-                not ok[1] or _same_place(ok[1], rk[1])
-            )
+            op = (_key_of(o.origin_place), _key_of(o.destination_place))
+            # inflected forms of one resolved place ("Суджі"/"Суджу") are the same place
+            sides = [
+                rk[n] == ok[n]
+                or bool(rp[n] and rp[n] == op[n] and rk[n] and ok[n] and rk[n][:4] == ok[n][:4])
+                for n in (0, 1)
+            ]
+            same = all(sides)
+            r_partial_of_o = all(not rk[n] or sides[n] or _same_place(rk[n], ok[n]) for n in (0, 1))
+            o_partial_of_r = all(not ok[n] or sides[n] or _same_place(ok[n], rk[n]) for n in (0, 1))
             if not (same or r_partial_of_o or o_partial_of_r):
                 continue
             if same:
@@ -333,7 +376,31 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
             break
         if not merged:
             out.append(r)
+    return _fold_vague_headlines(out)
+
+
+def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]:
+    """A headline going "to Donetsk towns" is the body's "to Pokrovsk and Kostiantynivka"
+    said loosely: fold it into the body record instead of keeping a record of its own."""
+    out = list(records)
+    for h in [r for r in records if r.evidence_start == 0 and r.destination]:
+        words = {w.lower() for w in re.findall(r"[\w'’-]+", h.destination or "")}
+        if not words & _VAGUE_PLURALS:
+            continue
+        hk = _place_key(h.origin, None)
+        for i, b in enumerate(out):
+            if b.evidence_start == 0 or not b.destination or b.status != h.status:
+                continue
+            if hk and not _same_place(hk, _place_key(b.origin, None)):
+                continue
+            out[i] = _fill(b, h)
+            out.remove(h)
+            break
     return out
+
+
+def _key_of(place: PlaceMatch | None) -> str:
+    return place.key if place is not None else ""
 
 
 def _same_place(a: str, b: str) -> bool:

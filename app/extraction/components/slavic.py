@@ -307,6 +307,11 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             used.update(range(i, shared[1]))
             i = shared[1]
             continue
+        if toks[k].p.lemma in lx.SL_GENERIC_PLACE_HEADS or toks[end - 1].p.lemma in (
+            lx.SL_GENERIC_PLACE_HEADS | {"рубіж", "рубеж"}
+        ):
+            # "на вигідніші рубежі ближче до кордону / під Бахмутом": the qualifier places them
+            end = _locating_tail(toks, end, hi)
         only_adj = all(x.p.pos in ("ADJF", "ADVB", "PRTF") for x in toks[k:end])
         ok = _place_ok(toks, start, end) or (only_adj and role == "dest" and bool(origins))
         if ok:
@@ -343,6 +348,22 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             if t.low in lx.SL_ORIGIN_PREPS or t.low in lx.SL_DEST_PREPS:
                 break
     return origins, dests, used
+
+
+_NEAR_WORDS = {"під", "под", "біля", "поблизу", "возле", "около", "вблизи", "неподалік"}
+
+
+def _locating_tail(toks: list[Tok], end: int, hi: int) -> int:
+    """Extend a generic spot ("позиції") over "ближче до X" / "під X" that locates it."""
+    j = end
+    if j + 1 < hi and toks[j].low in ("ближче", "ближе") and toks[j + 1].low in ("до", "к"):
+        j += 2
+    elif j < hi and toks[j].low in _NEAR_WORDS:
+        j += 1
+    else:
+        return end
+    tail = _np(toks, j, hi)
+    return tail if tail > j else end
 
 
 def _shared_head(toks: list[Tok], k: int, hi: int) -> tuple[list[int], int] | None:
