@@ -21,7 +21,7 @@ EN_MOVE_VERBS = words(
     arrive transport ferry airlift fly carry divert reposition rotate return retreat
     evacuate leave enter head cross march stream disperse bring roll drive sail steam
     go come
-    fall pour ship
+    fall pour ship bus truck rush depart redirect reassign
     """
 )
 # Verbs whose direct object is the destination ("entered Belarus") or the origin
@@ -29,12 +29,14 @@ EN_MOVE_VERBS = words(
 EN_OBJECT_IS_DESTINATION = frozenset({"enter", "reach"})
 EN_OBJECT_IS_ORIGIN = frozenset({"leave", "abandon", "quit", "exit", "evacuate"})
 # Verbs whose object is the cargo and whose subject is the carrier.
-EN_TRANSPORT_VERBS = frozenset({"carry", "ferry", "airlift", "fly", "transport", "bring", "ship"})
+EN_TRANSPORT_VERBS = frozenset(
+    {"carry", "ferry", "airlift", "fly", "transport", "bring", "ship", "bus", "truck"}
+)
 # Verbs that only count as movement together with an explicit from/to phrase.
 EN_WEAK_VERBS = frozenset(
     {"go", "come", "roll", "drive", "sail", "steam", "return", "head", "cross", "stream",
      "march", "concentrate", "mass", "bring", "rotate", "evacuate", "leave", "retreat",
-     "fall", "pour", "ship"}
+     "fall", "pour", "ship", "rush", "depart"}
 )  # fmt: skip
 EN_MOVE_NOUNS = words(
     """
@@ -72,7 +74,7 @@ EN_FORCE_NOUNS = words(
     battery batteries guard guards militia militiamen rebel rebels squad squads platoon
     platoons assets power builder builders specialist specialists instructor instructors
     carrier carriers apc apcs ifv ifvs destroyer destroyers frigate frigates submarine
-    submarines cruiser cruisers corvette corvettes drone drones
+    submarines cruiser cruisers corvette corvettes drone drones armour armor
     """
 )
 # Nouns that need a military cue nearby (trucks may carry aid).
@@ -236,7 +238,8 @@ MOVEMENT_CUE = re.compile(
     r"rotat(?:e|ed|ing|ion)|return(?:s|ed|ing)?|retreat\w*|evacuat\w*|leav(?:e|es|ing)|"
     r"left(?! bank)|enter(?:s|ed|ing)?|head(?:s|ed|ing)|cross(?:es|ed|ing)|march(?:es|ed|ing)|"
     r"f[ae]ll(?:s|ing|en)? back|pour(?:s|ed|ing)|ship(?:s|ped|ping)|"
-    r"stream(?:s|ed|ing)|dispers\w*|br(?:ing|ings|ought)|depart\w*|rolled|drove|sailed)\b"
+    r"stream(?:s|ed|ing)|dispers\w*|br(?:ing|ings|ought)|depart\w*|rolled|drove|sailed|"
+    r"bus(?:sed|ed|ing|sing)|truck(?:s|ed|ing)|rush(?:es|ed|ing)|redirect\w*|reassign\w*)\b"
     r"|(?:переки|передисло|перемі|переве|перевод|направ|відправ|вивод|вивел|вивест|відвод|"
     r"відвел|відвест|стяг|висува|висуну|перебаз|переправ|відійш|відход|відступ|вийш|вихо|"
     r"залиш|покину|покида|прибу|зайш|увійш|руш|рух|розгорн|розгорт|підтяг|поверну|поверт|"

@@ -48,6 +48,12 @@ _TRAILING_SAID = re.compile(
     r"(?:\s+\([A-Z]{2,8}\))?(?:,\s+[^,]{3,80},)?\s+(?:said|says|reported|announced|confirmed)\b"
 )
 _SUPPORT_VERBS = {"make", "carry", "conduct", "begin", "complete", "start", "finish"}
+# Particles of phrasal movement verbs that may carry the verb's PPs ("moved up to X").
+_PARTICLES = {"out", "back", "away", "up", "in", "forward", "over", "down", "off"}
+# Prepositions that say where a unit stood before it moved ("troops deployed near X").
+_LOCATIVE_PREPS = {"in", "on", "at", "near", "around", "outside"}
+_ECHELON_WORDS = {"army", "corps", "division", "brigade", "regiment", "battalion", "fleet",
+                  "flotilla", "group", "squadron", "company"}  # fmt: skip
 
 
 def get_nlp() -> Any:
@@ -208,7 +214,13 @@ def _place_phrases(pobj: Token) -> list[str]:
             c.dep_ in ("compound", "amod") for c in head.children
         ):
             dets = [c for c in head.children if c.dep_ == "det"]
-            out.append(_span_text([*dets, head]))
+            of_toks = [
+                t
+                for c in head.children
+                if c.dep_ == "prep" and _lower(c) == "of" and _pobj(c) is not None
+                for t in (c, *_np_tokens(_pobj(c), with_conj=False, place=True))
+            ]
+            out.append(_span_text([*dets, head, *of_toks]))
             continue
         has_proper_mod = any(
             _is_proper(c) and c.dep_ in ("compound", "amod", "nmod") for c in head.children
@@ -256,7 +268,7 @@ def _preps_of(tok: Token) -> list[Token]:
     found: list[Token] = []
     for c in tok.children:
         if c.dep_ in ("prep", "agent", "dative") or (
-            c.dep_ in ("prt", "advmod") and _lower(c) in ("out", "back", "away")
+            c.dep_ in ("prt", "advmod") and _lower(c) in _PARTICLES
         ):
             found.append(c)
             found.extend(cc for cc in c.conjuncts if cc.dep_ in ("prep", "conj"))
@@ -270,6 +282,10 @@ def _preps_of(tok: Token) -> list[Token]:
     # PPs stacked on PPs: "out" -> "of X", "from X ... to Y" attached to the first PP
     for p in list(found):
         found.extend(g for g in p.children if g.dep_ == "prep" and g not in found)
+        # "moved by train to X": the parser hangs the destination on the vehicle
+        obj = _pobj(p) if _lower(p) in ("by", "via", "aboard") else None
+        if obj is not None:
+            found.extend(g for g in obj.children if g.dep_ == "prep" and g not in found)
     return found
 
 
@@ -683,6 +699,10 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
                             origins = _place_phrases(_pobj(p))
     if not origins and not dests:
         return None
+    if unit_tok is None and not is_noun:
+        unit_tok, where = _reduced_relative(tok)
+        if not origins and where:
+            origins = where
     if unit_tok is None:
         return None
     anaphoric = _unit_anaphor(unit_tok)
@@ -700,18 +720,14 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         for c in [
             c for n in _np_tokens(unit_tok, with_conj=False, place=False) for c in n.children
         ]:
-            if c.dep_ == "relcl":
+            if c.dep_ == "relcl" or (c.dep_ == "acl" and c.tag_ in ("VBN", "VBD", "VBG")):
                 for p in c.subtree:
-                    if (
-                        p.dep_ == "prep"
-                        and _lower(p) in ("in", "on", "at")
-                        and _pobj(p) is not None
-                    ):
+                    if p.dep_ == "prep" and _lower(p) in _LOCATIVE_PREPS and _pobj(p) is not None:
                         origins = _place_phrases(_pobj(p))[:1]
                         break
             if origins:
                 break
-    unit_text = _span_text(_np_tokens(unit_tok, with_conj=True, place=False))
+    unit_text = _unit_text(unit_tok)
     return {
         "unit_tok": unit_tok,
         "unit": unit_text,
@@ -726,6 +742,72 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         else "reported",
         "agent": _side_of(unit_tok, agent),
     }
+
+
+def _reduced_relative(verb: Token) -> tuple[Token | None, list[str]]:
+    """ "Troops previously deployed near X have been sent to Y" parsed as a clause of its
+    own: its subject is the unit, its locative PP where the unit stood before."""
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "csubj") and c.i < verb.i and c.tag_ in ("VBD", "VBN"):
+            subj = _child(c, "nsubj", "nsubjpass")
+            if subj is None:
+                continue
+            where: list[str] = []
+            for p in c.children:
+                if p.dep_ == "prep" and _lower(p) in _LOCATIVE_PREPS and _pobj(p) is not None:
+                    where = _place_phrases(_pobj(p))[:1]
+                    break
+            return subj, where
+    return None, []
+
+
+def _unit_text(unit_tok: Token) -> str:
+    """Unit surface text; a name the parser split ("the 20th | Combined Arms Army") is
+    completed from the capitalised words up to an echelon noun right after it."""
+    toks = _np_tokens(unit_tok, with_conj=True, place=False)
+    text = _span_text(toks)
+    last = max(t.i for t in toks)
+    if not re.search(r"\d(?:st|nd|rd|th)$", text):
+        return text
+    doc = unit_tok.doc
+    j = last + 1
+    while j < len(doc) and j - last <= 5 and doc[j].text[:1].isupper():
+        if _lower(doc[j]) in _ECHELON_WORDS:
+            return _span_text([*toks, *doc[last + 1 : j + 1]])
+        j += 1
+    return text
+
+
+def _gapped(verb: Token, unit_tok: Token | None) -> list[tuple[Token, list[str], list[str]]]:
+    """ "sent the 24th Brigade to X and the 41st to Y": the verb is left out of the second
+    conjunct, which the parser hangs on X (or on the unit) with its own PP."""
+    if unit_tok is None:
+        return []
+    lemma = _lemma(verb)
+    anchors = [unit_tok, verb]
+    for prep in _preps_of(verb):
+        obj = _pobj(prep)
+        if obj is not None and _pp_role(prep, lemma) in ("origin", "dest"):
+            anchors.append(obj)
+    found: list[tuple[Token, list[str], list[str]]] = []
+    for anchor in anchors:
+        for c in anchor.conjuncts:
+            if c.i < anchor.i or c is unit_tok or _pos(c) not in ("NOUN", "PROPN", "NUM"):
+                continue
+            origins: list[str] = []
+            dests: list[str] = []
+            for p in c.children:
+                obj = _pobj(p) if p.dep_ == "prep" else None
+                role = _pp_role(p, lemma) if obj is not None else None
+                if obj is not None and role in ("origin", "dest"):
+                    (origins if role == "origin" else dests).extend(_place_phrases(obj))
+            if not (origins or dests):
+                continue
+            name = _span_text(_np_tokens(c, with_conj=False, place=False))
+            ordinal = re.search(r"\d(?:st|nd|rd|th)\b", name)
+            if ordinal or _is_force(c, ""):
+                found.append((c, origins, dests))
+    return found
 
 
 def _stray_participle_partner(tok: Token) -> Token | None:
@@ -834,4 +916,11 @@ def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
             if frame["final"]:
                 m.extra["final"] = "1"
             out.append(m)
+            for unit_tok, g_origins, g_dests in _gapped(tok, frame["unit_tok"]):
+                g = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
+                g.unit = _span_text(_np_tokens(unit_tok, with_conj=False, place=False))
+                g.unit_anaphoric, g.order = False, unit_tok.i
+                g.chain = 1000 + len(chains) + unit_tok.i  # its own movement
+                g.extra = {"origins": "\x1f".join(g_origins), "dests": "\x1f".join(g_dests)}
+                out.append(g)
     return out

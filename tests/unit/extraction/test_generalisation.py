@@ -61,3 +61,83 @@ def test_vague_headline_in_russian_folds_into_the_body() -> None:
     )
     assert all(r.evidence_start > 0 for r in records)
     assert ("Белгорода", "Покровск") in pairs(records)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Some 3,000 soldiers who had been training in the Russian Far East were moved by "
+         "train to the Kursk region.", ("the Russian Far East", "the Kursk region")),
+        ("Troops previously deployed near Kharkiv have been sent to Pokrovsk.",
+         ("Kharkiv", "Pokrovsk")),
+        ("Troops stationed in Crimea were redeployed to Zaporizhzhia.",
+         ("Crimea", "Zaporizhzhia")),
+    ],
+)  # fmt: skip
+def test_where_a_unit_stood_is_its_origin(text: str, expected: tuple[str, str]) -> None:
+    assert pairs(run(text, "en")) == {expected}
+
+
+def test_gapped_second_unit_is_its_own_movement() -> None:
+    records = run("Ukraine sent the 24th Brigade to Chasiv Yar and the 41st to Toretsk.", "en")
+    assert {(r.unit, r.destination) for r in records} == {
+        ("the 24th Brigade", "Chasiv Yar"),
+        ("the 41st", "Toretsk"),
+    }
+    records = run(
+        "Kyiv moved the 3rd Assault Brigade from Avdiivka to Pokrovsk and the 110th from "
+        "Marinka to Kurakhove.",
+        "en",
+    )
+    assert pairs(records) == {("Avdiivka", "Pokrovsk"), ("Marinka", "Kurakhove")}
+    records = run("Russia sent two battalions to Kursk and three regiments to Belgorod.", "en")
+    assert {(r.unit, r.destination) for r in records} == {
+        ("two battalions", "Kursk"),
+        ("three regiments", "Belgorod"),
+    }
+
+
+def test_coordinated_places_are_not_gapped_units() -> None:
+    records = run("Russia moved troops to Kursk and Belgorod from Kherson.", "en")
+    assert pairs(records) == {("Kherson", "Kursk"), ("Kherson", "Belgorod")}
+
+
+def test_shared_head_noun_is_carried_onto_each_english_modifier() -> None:
+    records = run("Russia moved troops from the Kherson and Zaporizhzhia directions to Kursk.")
+    assert pairs(records) == {("Kherson direction", "Kursk"), ("Zaporizhzhia direction", "Kursk")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Marines were bussed to Kupiansk from Kharkiv.", ("Kharkiv", "Kupiansk")),
+        ("Paratroopers were airlifted to Kaliningrad.", (None, "Kaliningrad")),
+        ("Reserves were rotated out of Bakhmut to Donetsk.", ("Bakhmut", "Donetsk")),
+        ("Fresh battalions were brought in from Crimea.", ("Crimea", None)),
+        ("Two brigades arrived in Kursk from Kherson.", ("Kherson", "Kursk")),
+        ("The 810th Brigade left Crimea for Kursk.", ("Crimea", "Kursk")),
+        ("Russian armour was spotted moving from Belgorod towards Kharkiv.",
+         ("Belgorod", "Kharkiv")),
+        ("Troops were moved up to Toretsk.", (None, "Toretsk")),
+        ("Russian troops were trucked from Melitopol to Tokmak.", ("Melitopol", "Tokmak")),
+        ("Moscow shipped two regiments to the south of Ukraine.",
+         (None, "the south of Ukraine")),
+    ],
+)  # fmt: skip
+def test_other_movement_verbs(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert pairs(run(text, "en")) == {expected}
+
+
+def test_static_massing_is_no_movement() -> None:
+    assert run("Russian forces were massed near Kupiansk.", "en") == []
+    assert run("Russian forces are concentrated near Kupiansk.", "en") == []
+
+
+def test_unit_name_split_by_the_parser_is_completed() -> None:
+    records = run(
+        "Elements of the Russian 20th Combined Arms Army have been redeployed from Kreminna "
+        "to Kupiansk.",
+        "en",
+    )
+    assert [r.unit for r in records] == ["Elements of the Russian 20th Combined Arms Army"]
+    assert records[0].unit_normalized == "20th Combined Arms Army"
