@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.extraction import attribution as attr
 from app.extraction import lexicon as lx
+from app.extraction.gazetteer import resolve_place
 from app.extraction.mention import Mention
-from app.extraction.morph import Parse, normalize_word, parse
+from app.extraction.morph import Parse, analyzer, normalize_word, parse
 from app.extraction.segment import Sentence
 
 _PRONOUNS = {"його": "person", "її": "person", "его": "person", "ее": "person", "её": "person",
@@ -92,7 +94,27 @@ def _is_move(t: Tok) -> str | None:
                 return "verb"
     if t.p.pos == "NOUN" and t.p.lemma in lx.SL_MOVE_NOUNS:
         return "noun"
+    # a past-tense verb whose first reading is a noun ("прибыли" as "profit")
+    if t.p.pos in ("NOUN", "ADJF") and t.low.endswith(_PAST_ENDINGS) and _past_move(t.low):
+        return "verb"
     return None
+
+
+_PAST_ENDINGS = ("ли", "ла", "ло", "лись", "лися", "лась", "лася")
+
+
+@lru_cache(maxsize=4096)
+def _past_move(word: str) -> bool:
+    """Any past-tense verb reading of ``word`` is a movement verb (language by alphabet)."""
+    lang = "uk" if any(c in "іїєґ'" for c in word) else "ru"
+    for code in dict.fromkeys((lang, "uk", "ru")):
+        for r in analyzer(code).parse(word)[:8]:
+            if r.tag.POS == "VERB" and r.tag.tense == "past":
+                lem = normalize_word(r.normal_form)
+                base = lem[:-2] if lem.endswith(("ся", "сь")) else lem
+                if base in lx.SL_MOVE_VERBS:
+                    return True
+    return False
 
 
 def _is_word(t: Tok) -> bool:
@@ -140,7 +162,8 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
             if not allow_gen:
                 break
             if ("gent" in t.p.cases and t.low not in _QUANT_WORDS) or (
-                t.text[:1].isupper() and t.p.lemma not in lx.SL_FORCE_LEMMAS
+                t.text[:1].isupper()
+                and (t.p.lemma not in lx.SL_FORCE_LEMMAS or (t.text.isupper() and len(t.text) > 1))
             ):
                 j += 1
                 continue
@@ -235,7 +258,8 @@ def _force_ok(toks: list[Tok], a: int, b: int) -> bool:
 
 
 def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: int,
-                 lemma: str) -> tuple[list[str], list[str], set[int]]:  # fmt: skip
+                 lemma: str, lang: str = "uk"
+                 ) -> tuple[list[str], list[str], set[int]]:  # fmt: skip
     origins: list[str] = []
     dests: list[str] = []
     used: set[int] = set()
@@ -268,7 +292,18 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             role = None
         elif not toward and role == "dest":
             need = lx.SL_DEST_PREPS[low]
-            if cases and need not in cases and not (need == "accs" and "nomn" in cases):
+            misread_name = (
+                need in ("gent", "datv")
+                and head.text[:1].isupper()
+                and cases <= {"nomn", "voct"}
+                and resolve_place(_phrase(toks, start, end, text, base), "uk") is not None
+            )
+            if (
+                cases
+                and need not in cases
+                and not (need == "accs" and "nomn" in cases)
+                and not misread_name
+            ):
                 role = None
         # "з авіабази X в провінції Y": an acc/loc-ambiguous phrase right after an origin
         # says where the origin is, not where the unit goes
@@ -303,7 +338,10 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
         shared = _shared_head(toks, k, hi)
         if role is not None and shared is not None:
             # "з Херсонського та Запорізького напрямків": one place per adjective
-            listed.extend(_phrase(toks, a, a + 1, text, base) for a in shared[0])
+            head_sg = _singular(toks[shared[1] - 1], lang)
+            listed.extend(
+                f"{_phrase(toks, a, a + 1, text, base)} {head_sg}".strip() for a in shared[0]
+            )
             used.update(range(i, shared[1]))
             i = shared[1]
             continue
@@ -364,6 +402,49 @@ def _locating_tail(toks: list[Tok], end: int, hi: int) -> int:
         return end
     tail = _np(toks, j, hi)
     return tail if tail > j else end
+
+
+# The Ukrainian dictionary does not inflect; the heads front reports share, by hand.
+_UK_SINGULAR = {
+    "напрямків": "напрямку", "напрямки": "напрямок", "напрямках": "напрямку",
+    "областей": "області", "областях": "області", "районів": "району", "райони": "район",
+    "фронтів": "фронту", "ділянок": "ділянки", "ділянки": "ділянку", "кордонів": "кордону",
+    "регіонів": "регіону", "регіони": "регіон", "секторів": "сектору",
+}  # fmt: skip
+
+
+_STAY_PREPS = {"в", "у", "во", "на", "під", "под", "біля", "около", "возле", "поблизу", "вблизи"}
+_RELATIVES = {"який", "яка", "яке", "які", "котрий", "который", "которая", "которое", "которые"}
+
+
+def _stay_origin(toks: list[Tok], verb: int, text: str) -> str | None:
+    """Where the unit stood before the movement: a stay verb or participle earlier in the
+    sentence with its locative phrase ("ранее находившиеся в X", "які стояли під X")."""
+    for j in range(verb):
+        t = toks[j]
+        if t.p.pos not in ("VERB", "PRTF", "PRTS", "GRND", "INFN"):
+            continue
+        lemmas = {_verb_lemma(t), *t.p.lemmas}
+        if not any(lem in lx.SL_STAY_VERBS for lem in lemmas):
+            continue
+        for a in range(j + 1, min(verb, j + 4)):
+            if toks[a].low in _STAY_PREPS:
+                end = _np(toks, a + 1, verb)
+                if end > a + 1 and _place_ok(toks, a + 1, end):
+                    return _phrase(toks, a + 1, end, text, 0)
+                break
+    return None
+
+
+def _singular(head: Tok, lang: str) -> str:
+    """The singular of a plural head noun in the same case ("напрямків" -> "напрямку")."""
+    for r in analyzer(lang).parse(head.low)[:4]:
+        if r.tag.POS == "NOUN" and r.tag.number == "plur" and r.tag.case:
+            form = r.inflect({"sing", r.tag.case})
+            if form is not None:
+                word = str(form.word)
+                return word[:1].upper() + word[1:] if head.text[:1].isupper() else word
+    return _UK_SINGULAR.get(head.low, head.text)
 
 
 def _shared_head(toks: list[Tok], k: int, hi: int) -> tuple[list[int], int] | None:
@@ -440,6 +521,8 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
         ) and toks[a - 1].p.lemma not in lx.SL_CLAUSE_BREAKS:  # fmt: skip
             a -= 1
         b = _np(toks, j, hi)
+        if j < verb < b:
+            b = verb  # a verb misread as a genitive noun ("Десантники прибыли")
         while b > j + 1 and (b - 1) in used:
             b -= 1
         return _phrase(toks, a, b, text, base) or None, False
@@ -450,8 +533,6 @@ def _district_units(
     toks: list[Tok], a: int, b: int, used: set[int], text: str
 ) -> list[tuple[str, str]]:
     """Force nouns followed by a military district in the genitive."""
-    from app.extraction.gazetteer import resolve_place
-
     found: list[tuple[str, str]] = []
     for j in range(a, b - 1):
         t = toks[j]
@@ -644,12 +725,25 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
             if kind == "noun":
                 left = k + 1
             lemma = _verb_lemma(t)
-            origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma)
+            origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma, lang)
             if not origins and not dests:
                 continue
             if kind == "verb" and _demanded(toks, k):
                 continue
             unit, anaphoric = _unit(toks, lo, hi, used, k, text, 0, kind == "noun")
+            if (
+                unit is None
+                and lo >= 2
+                and toks[lo - 1].text == ","
+                and (toks[lo].p.lemmas | {toks[lo].low}) & _RELATIVES
+            ):
+                # "Підрозділи, які ..., перекинули": the unit is the relative's antecedent
+                a = _clause_bounds(toks, lo - 2)[0]
+                unit, anaphoric = _unit(toks, a, lo - 1, used, lo - 1, text, 0, False)
+            if not origins and dests:
+                stayed = _stay_origin(toks, k, text)
+                if stayed:
+                    origins = [stayed]
             if unit is None and kind == "noun":
                 continue
             chain = clause_ids.setdefault((lo, hi), len(clause_ids))

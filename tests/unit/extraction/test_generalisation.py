@@ -141,3 +141,58 @@ def test_unit_name_split_by_the_parser_is_completed() -> None:
     )
     assert [r.unit for r in records] == ["Elements of the Russian 20th Combined Arms Army"]
     assert records[0].unit_normalized == "20th Combined Arms Army"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Войска, ранее находившиеся в Белгородской области, переброшены в Курскую область.",
+         "ru", ("Белгородской области", "Курскую область")),
+        ("Підрозділи, які раніше стояли під Бахмутом, перекинули на Покровський напрямок.",
+         "uk", ("Бахмутом", "Покровський напрямок")),
+        ("Бригада, яка раніше воювала на Херсонщині, прибула до Курська.",
+         "uk", ("Херсонщині", "Курська")),
+    ],
+)  # fmt: skip
+def test_where_a_slavic_unit_stood_is_its_origin(
+    text: str, lang: str, expected: tuple[str, str]
+) -> None:
+    records = run(text, lang)
+    assert pairs(records) == {expected}
+    assert all(r.unit for r in records)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Росія перекинула війська з Херсонського та Запорізького напрямків на Курщину.", "uk",
+         {("Херсонського напрямку", "Курщину"), ("Запорізького напрямку", "Курщину")}),
+        ("Россия перебросила войска с Херсонского и Запорожского направлений в Курскую "
+         "область.", "ru",
+         {("Херсонского направления", "Курскую область"),
+          ("Запорожского направления", "Курскую область")}),
+    ],
+)  # fmt: skip
+def test_shared_head_noun_is_carried_onto_each_adjective(
+    text: str, lang: str, expected: set[tuple[str, str]]
+) -> None:
+    assert pairs(run(text, lang)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Десантники прибыли в Курск из Херсона.", "ru", ("Херсона", "Курск")),
+        ("Десантники прибули до Курська з Херсона.", "uk", ("Херсона", "Курська")),
+        ("Морпехи выдвинулись к Судже из Курска.", "ru", ("Курска", "Судже")),
+        ("Морпіхи висунулися до Суджі.", "uk", (None, "Суджі")),
+        ("Подразделения ВСУ отведены на более выгодные позиции под Часовым Яром.", "ru",
+         (None, "более выгодные позиции под Часовым Яром")),
+    ],
+)  # fmt: skip
+def test_slavic_arrival_and_advance_verbs(
+    text: str, lang: str, expected: tuple[str | None, str | None]
+) -> None:
+    records = run(text, lang)
+    assert pairs(records) == {expected}
+    assert records[0].unit is not None and " " not in records[0].unit.split("ВСУ")[0].strip()
