@@ -115,7 +115,7 @@ EN_PLACE_NOUNS = words(
 # Heads so generic that "X in Y" is better reported as Y ("bases in the Far East").
 EN_GENERIC_PLACE_HEADS = frozenset(
     {"area", "areas", "facility", "facilities", "base", "bases", "camp", "camps",
-     "outskirts", "vicinity", "positions", "position", "site", "sites", "barracks"}
+     "outskirts", "vicinity", "positions", "position", "site", "sites", "barracks", "rear"}
 )  # fmt: skip
 EN_COMPASS = frozenset(
     {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -207,6 +207,14 @@ SL_PLACE_LEMMAS = words(
     левобережье правобережье территория страна республика лагерь полигон юг север восток
     запад південь північ схід захід центр
     пункт місце место казарма гарнізон гарнизон тил тыл полігон база
+    """
+)
+# Ukrainian passive participles the dictionary files as adjectives ("виведена на відпочинок").
+SL_MOVE_PARTICIPLES = words(
+    """
+    перекинутий переведений виведений відведений направлений відправлений
+    передислокований переміщений перебазований стягнутий розгорнутий введений висунутий
+    повернутий евакуйований переправлений підтягнутий доставлений кинутий
     """
 )
 # Verbs of staying: "війська, які стояли під X" / "находившиеся в X" say where a unit was

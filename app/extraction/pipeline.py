@@ -385,14 +385,22 @@ def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]
     out = list(records)
     for h in [r for r in records if r.evidence_start == 0 and r.destination]:
         words = {w.lower() for w in re.findall(r"[\w'’-]+", h.destination or "")}
-        if not words & _VAGUE_PLURALS:
-            continue
+        vague = bool(words & _VAGUE_PLURALS)
+        # "to the Donetsk region" in the headline, "to Pokrovsk in the Donetsk region" below
+        dest_key = _place_key(h.destination, None).split()
         hk = _place_key(h.origin, None)
         for i, b in enumerate(out):
             if b.evidence_start == 0 or not b.destination or b.status != h.status:
                 continue
             if hk and not _same_place(hk, _place_key(b.origin, None)):
                 continue
+            if not vague:
+                body = {w[:5] for w in _place_key(b.evidence, None).split()}
+                named_below = bool(dest_key) and all(w[:5] in body for w in dest_key)
+                if not named_below or not _compatible(b, h, same=True):
+                    continue
+                if _same_place(_place_key(b.destination, None), " ".join(dest_key)):
+                    continue  # the ordinary merge has judged this pair already
             out[i] = _fill(b, h)
             out.remove(h)
             break

@@ -268,7 +268,7 @@ def _preps_of(tok: Token) -> list[Token]:
     found: list[Token] = []
     for c in tok.children:
         if c.dep_ in ("prep", "agent", "dative") or (
-            c.dep_ in ("prt", "advmod") and _lower(c) in _PARTICLES
+            c.dep_ in ("prt", "advmod", "npadvmod") and _lower(c) in _PARTICLES | lx.EN_COMPASS
         ):
             found.append(c)
             found.extend(cc for cc in c.conjuncts if cc.dep_ in ("prep", "conj"))
@@ -343,6 +343,18 @@ def _collect_places(frame_head: Token, arg_nouns: list[Token]) -> tuple[list[str
             ):
                 continue
             phrases = _place_phrases(obj)
+            if _lower(obj) in lx.EN_GENERIC_PLACE_HEADS and not any(
+                _is_proper(t) for t in obj.subtree if t.i < obj.i
+            ):
+                # "to the rear in Dnipro" with "in Dnipro" hung on the verb
+                nxt = obj.doc[obj.i + 1] if obj.i + 1 < len(obj.doc) else None
+                if (
+                    nxt is not None
+                    and nxt.dep_ == "prep"
+                    and _lower(nxt) in _LOCATIVE_PREPS
+                    and _pobj(nxt) is not None
+                ):
+                    phrases = _place_phrases(_pobj(nxt)) or phrases
             (origins if role == "origin" else dests).extend(phrases)
             # "from X toward Y" / "into X from Y" with the second PP parsed under X
             for p2 in obj.children:
@@ -632,6 +644,7 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
     unit_tok: Token | None = None
     agent: Token | None = None
     arg_nouns: list[Token] = []
+    holders_extra: list[Token] = []
     if is_noun:
         of = next((c for c in tok.children if c.dep_ == "prep" and _lower(c) == "of"), None)
         if of is not None and _pobj(of) is not None:
@@ -641,9 +654,17 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         if unit_tok is None:
             return None
         arg_nouns = [unit_tok]
+    elif tok.dep_ == "amod" and tok.tag_ == "VBG" and _pos(tok.head) in ("NOUN", "PROPN"):
+        # "had begun moving units of X out of Y": the gerund read as an adjective
+        unit_tok = tok.head
+        arg_nouns = [unit_tok]
+        if tok.head.head is not tok.head and _pos(tok.head.head) == "VERB":
+            holders_extra.append(tok.head.head)
     else:
         passive = _child(tok, "nsubjpass")
         dobj = _child(tok, "dobj")
+        if dobj is not None and _lower(dobj) in lx.EN_COMPASS:
+            dobj = None  # "heading west": a direction, not the unit
         partner = _stray_participle_partner(tok)
         subj = _child(tok, "nsubj") or _subject(partner if partner is not None else tok)
         if passive is not None:
@@ -669,11 +690,22 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
     holders = (
         [tok.head] if is_noun and tok.dep_ == "dobj" and _lemma(tok.head) in _SUPPORT_VERBS else []
     )
-    origins, dests, final = _collect_places(tok, arg_nouns + holders)
+    origins, dests, final = _collect_places(tok, arg_nouns + holders + holders_extra)
     if not is_noun:
         dobj = _child(tok, "dobj")
         if dobj is not None and lemma in lx.EN_OBJECT_IS_ORIGIN:
             origins = _place_phrases(dobj) + origins
+        elif lemma in lx.EN_OBJECT_IS_ORIGIN:
+            # "left Bakhmut" with the name misread as an adverb
+            origins = [
+                c.text
+                for c in tok.children
+                if c.dep_ in ("advmod", "npadvmod", "oprd")
+                and c.text[:1].isupper()
+                and resolve_place(c.text, "en") is not None
+            ] + origins
+        if dobj is not None and _lower(dobj) in lx.EN_COMPASS and not dests:
+            dests = [_span_text([*dobj.subtree])]
         if dobj is not None and lemma in lx.EN_OBJECT_IS_DESTINATION:
             dests = _place_phrases(dobj) + dests
         # purpose: "to shore up Kursk", "to reinforce the area"
@@ -693,6 +725,9 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
                 if g.dep_ == "pcomp"
             ]
             for c in arrivals:
+                # "Having left their positions near X, the marines were redeployed to Y"
+                if _lemma(c) in lx.EN_OBJECT_IS_ORIGIN and _child(c, "dobj") is not None:
+                    origins = _place_phrases(_child(c, "dobj"))
                 if _lemma(c) in ("arrive", "land"):
                     for p in c.children:
                         if p.dep_ == "prep" and _lower(p) in ("in", "at") and _pobj(p) is not None:
@@ -764,7 +799,11 @@ def _reduced_relative(verb: Token) -> tuple[Token | None, list[str]]:
 def _unit_text(unit_tok: Token) -> str:
     """Unit surface text; a name the parser split ("the 20th | Combined Arms Army") is
     completed from the capitalised words up to an echelon noun right after it."""
-    toks = _np_tokens(unit_tok, with_conj=True, place=False)
+    toks = [
+        t
+        for t in _np_tokens(unit_tok, with_conj=True, place=False)
+        if not (t.dep_ == "amod" and t.tag_ == "VBG" and _is_move_verb(t))
+    ]
     text = _span_text(toks)
     last = max(t.i for t in toks)
     if not re.search(r"\d(?:st|nd|rd|th)$", text):

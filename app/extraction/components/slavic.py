@@ -94,6 +94,8 @@ def _is_move(t: Tok) -> str | None:
                 return "verb"
     if t.p.pos == "NOUN" and t.p.lemma in lx.SL_MOVE_NOUNS:
         return "noun"
+    if t.p.pos == "ADJF" and t.p.lemma in lx.SL_MOVE_PARTICIPLES:
+        return "verb"
     # a past-tense verb whose first reading is a noun ("прибыли" as "profit")
     if t.p.pos in ("NOUN", "ADJF") and t.low.endswith(_PAST_ENDINGS) and _past_move(t.low):
         return "verb"
@@ -364,6 +366,20 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             if phrase:
                 listed.append(phrase)
                 used.update(range(i, end))
+                # "з Часова Яра и Торецка": further names share the preposition
+                while (
+                    end + 1 < hi
+                    and toks[end].low in ("і", "й", "та", "и")
+                    and toks[end + 1].text[:1].isupper()
+                    and toks[end + 1].p.pos not in ("PREP", "CONJ")
+                    and toks[end + 1].p.lemma not in lx.SL_FORCE_LEMMAS
+                ):
+                    nxt_end = _np(toks, end + 1, hi)
+                    if nxt_end <= end + 1 or not (toks[end + 1].p.cases & cases or not cases):
+                        break
+                    listed.append(_phrase(toks, end + 1, nxt_end, text, base))
+                    used.update(range(end, nxt_end))
+                    end = nxt_end
         i = max(end, i + 1)
     # accusative object of leave-verbs is the origin: "залишили Суджу"
     if lemma in lx.SL_OBJECT_IS_ORIGIN:
@@ -494,7 +510,14 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
           base: int, nominal: bool) -> tuple[str | None, bool]:  # fmt: skip
     """First force noun phrase of the clause; for nominalisations the genitive after it."""
     order = list(range(verb + 1, hi)) if nominal else [*range(lo, verb), *range(verb + 1, hi)]
-    agent_only = [j for j in order if toks[j].p.lemma in lx.SL_AGENT_LEMMAS]
+    # the enemy, or an army named by its abbreviation ("ЗСУ перекинули 24-ту бригаду"),
+    # names who moves only when no unit is named
+    agent_only = [
+        j
+        for j in order
+        if toks[j].p.lemma in lx.SL_AGENT_LEMMAS
+        or (toks[j].text.isupper() and len(toks[j].text) > 1)
+    ]
     order = [j for j in order if j not in agent_only] + agent_only
     for j in order:
         if j in used:
@@ -518,6 +541,9 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
             toks[a - 1].p.pos in ("ADJF", "NUMR", "PRTF") or toks[a - 1].low in _QUANT_WORDS
             or toks[a - 1].text[:1].isdigit() or toks[a - 1].p.lemma in _UNIT_HEAD_EXTRA
             or toks[a - 1].text in ("-",)
+            # "24-ю и 41-ю бригады": coordinated numbers share the head
+            or (toks[a - 1].low in ("і", "й", "та", "и") and a - 2 >= lo
+                and toks[a - 2].text[:1].isdigit())
         ) and toks[a - 1].p.lemma not in lx.SL_CLAUSE_BREAKS:  # fmt: skip
             a -= 1
         b = _np(toks, j, hi)
@@ -726,6 +752,11 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
                 left = k + 1
             lemma = _verb_lemma(t)
             origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma, lang)
+            if not origins and kind == "verb":
+                # "бригада, яка утримувала позиції під X, виведена ...": where it stood
+                stayed = _stay_origin(toks, k, text)
+                if stayed:
+                    origins = [stayed]
             if not origins and not dests:
                 continue
             if kind == "verb" and _demanded(toks, k):
@@ -740,10 +771,6 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
                 # "Підрозділи, які ..., перекинули": the unit is the relative's antecedent
                 a = _clause_bounds(toks, lo - 2)[0]
                 unit, anaphoric = _unit(toks, a, lo - 1, used, lo - 1, text, 0, False)
-            if not origins and dests:
-                stayed = _stay_origin(toks, k, text)
-                if stayed:
-                    origins = [stayed]
             if unit is None and kind == "noun":
                 continue
             chain = clause_ids.setdefault((lo, hi), len(clause_ids))

@@ -196,3 +196,61 @@ def test_slavic_arrival_and_advance_verbs(
     records = run(text, lang)
     assert pairs(records) == {expected}
     assert records[0].unit is not None and " " not in records[0].unit.split("ВСУ")[0].strip()
+
+
+def test_headline_region_named_again_in_the_body_folds_into_it() -> None:
+    records = run(
+        "Russia moves troops to Donetsk region\n\n"
+        "Russia has moved several battalions to Pokrovsk in the Donetsk region, officials said."
+    )
+    assert pairs(records) == {(None, "Pokrovsk")}
+    assert records[0].evidence_start > 0
+
+
+def test_headline_about_another_place_stays() -> None:
+    records = run(
+        "Russia moves troops to Belarus\n\nRussia has moved several battalions to Kursk, "
+        "officials said."
+    )
+    assert pairs(records) == {(None, "Belarus"), (None, "Kursk")}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The General Staff said that Russia had begun moving units of the 76th Air Assault "
+         "Division out of Zaporizhzhia toward the Kursk border area.",
+         ("Zaporizhzhia", "the Kursk border area")),
+        ("Having left their positions near Robotyne, the marines were redeployed north to "
+         "Kursk.", ("Robotyne", "Kursk")),
+        ("After weeks near Vuhledar, the brigade is now being rotated to the rear in Dnipro.",
+         (None, "Dnipro")),
+        ("Columns of armoured vehicles were seen heading west out of Belgorod on Tuesday.",
+         ("Belgorod", "west")),
+        ("Wagner fighters left Bakhmut and headed for camps in Belarus.",
+         ("Bakhmut", "Belarus")),
+    ],
+)  # fmt: skip
+def test_english_phrasings_seen_in_other_styles(
+    text: str, expected: tuple[str | None, str | None]
+) -> None:
+    records = run(text, "en")
+    assert pairs(records) == {expected}
+    assert all(r.unit and "moving" not in r.unit and r.unit != "west" for r in records)
+
+
+def test_slavic_coordinated_names_share_the_preposition_and_units_their_head() -> None:
+    records = run("ВСУ перебросили 24-ю и 41-ю бригады с Часова Яра и Торецка под Покровск.", "ru")
+    assert pairs(records) == {("Часова Яра", "Покровск"), ("Торецка", "Покровск")}
+    assert {r.unit for r in records} == {"24-ю и 41-ю бригады"}
+
+
+def test_ukrainian_participle_filed_as_adjective_is_a_movement() -> None:
+    records = run(
+        "47-ма бригада, яка тривалий час утримувала позиції під Авдіївкою, виведена на "
+        "відновлення.",
+        "uk",
+    )
+    assert [(r.unit, r.origin, r.destination) for r in records] == [
+        ("47-ма бригада", "Авдіївкою", None)
+    ]
