@@ -35,7 +35,7 @@ _GENERIC_KEY_WORDS = {
 _HEADLINE_SOURCE_EN = re.compile(
     r",\s*(?P<src>[^,]{2,80}?)\s+(?:says|said|claims|reports|tells|confirms|warns)\s*$"
 )
-_HEADLINE_SOURCE_SL = re.compile(r"\s[—–]\s*(?P<src>[^—–]{2,60})$")
+_HEADLINE_SOURCE_SL = re.compile(r"\s[—–]\s*(?P<src>[A-ZА-ЯІЇЄҐ«\"][^—–]{1,59})$")
 _SOURCE_ANAPHOR = re.compile(
     r"(?i)the (?:agency|service|group|project|monitor|organisation|organization)"
 )

@@ -49,7 +49,8 @@ _TRAILING_SAID = re.compile(
 )
 _SUPPORT_VERBS = {"make", "carry", "conduct", "begin", "complete", "start", "finish"}
 # Particles of phrasal movement verbs that may carry the verb's PPs ("moved up to X").
-_PARTICLES = {"out", "back", "away", "up", "in", "forward", "over", "down", "off"}
+_PARTICLES = {"out", "back", "away", "up", "in", "forward", "over", "down", "off", "closer",
+              "nearer", "deeper", "further"}  # fmt: skip
 # Prepositions that say where a unit stood before it moved ("troops deployed near X").
 _LOCATIVE_PREPS = {"in", "on", "at", "near", "around", "outside"}
 _ECHELON_WORDS = {"army", "corps", "division", "brigade", "regiment", "battalion", "fleet",
@@ -201,6 +202,11 @@ def _place_like(head: Token, text: str) -> bool:
 
 def _place_phrases(pobj: Token) -> list[str]:
     """Surface place phrases for one prepositional object (several for coordination)."""
+    obj = _child(pobj, "dobj")
+    if pobj.dep_ == "pcomp" and pobj.tag_ == "VBN" and obj is not None:
+        # "from occupied Zaporizhzhia" parsed as a participle with an object
+        inner = _place_phrases(obj)
+        return [f"{pobj.text} {p}" if not p.startswith("the ") else p for p in inner]
     coordinated = any(t.dep_ == "cc" for t in pobj.subtree if t.i > pobj.i)
     heads = [pobj]
     if coordinated:
@@ -651,6 +657,15 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
             unit_tok = _pobj(of)
         elif tok.dep_ == "dobj" and _lemma(tok.head) in _SUPPORT_VERBS:
             unit_tok = _child(tok.head, "nsubj")
+        elif (
+            tok.dep_ == "pobj"
+            and _lower(tok.head) == "on"
+            and tok.head.head is not tok.head
+            and _child(tok.head.head, "nsubj") is not None
+        ):
+            # "troops are on the move toward X"
+            unit_tok = _child(tok.head.head, "nsubj")
+            holders_extra.append(tok.head.head)
         if unit_tok is None:
             return None
         arg_nouns = [unit_tok]

@@ -294,11 +294,15 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             role = None
         elif not toward and role == "dest":
             need = lx.SL_DEST_PREPS[low]
+            names = [x for x in toks[k:end] if x.text[:1].isupper()]
             misread_name = (
-                need in ("gent", "datv")
-                and head.text[:1].isupper()
-                and cases <= {"nomn", "voct"}
-                and resolve_place(_phrase(toks, start, end, text, base), "uk") is not None
+                head.text[:1].isupper()
+                and (
+                    (need in ("gent", "datv") and cases <= {"nomn", "voct"})
+                    # "в Часов Яр": one word of a two-word name reads as another case
+                    or (len(names) > 1 and any(need in x.p.cases for x in names))
+                )
+                and resolve_place(_phrase(toks, start, end, text, base), lang) is not None
             )
             if (
                 cases
@@ -452,6 +456,38 @@ def _stay_origin(toks: list[Tok], verb: int, text: str) -> str | None:
     return None
 
 
+_DASHES = ("—", "–", "-")
+
+
+def _gapped(
+    toks: list[Tok], verb: int, hi: int, text: str, lemma: str, lang: str
+) -> list[tuple[str, list[str], list[str], int]]:
+    """ "перекинули 24-ту бригаду до X, а 41-шу — до Y": a second unit with the verb left
+    out, marked by a dash, moves to its own place."""
+    found: list[tuple[str, list[str], list[str], int]] = []
+    n = len(toks)
+    for j in range(verb + 1, min(n, hi + 1) - 3):
+        if toks[j].text != "," or toks[j + 1].low not in ("а", "і", "й", "и", "та"):
+            continue
+        dash = next((d for d in range(j + 3, min(n, j + 7)) if toks[d].text in _DASHES), None)
+        if dash is None or dash + 1 >= n:
+            continue
+        middle = toks[j + 2 : dash]
+        if any(_is_move(t) or t.p.pos == "VERB" for t in middle):
+            continue
+        if not any(t.text[:1].isdigit() or t.p.lemma in lx.SL_FORCE_LEMMAS for t in middle):
+            continue
+        if toks[dash + 1].low not in lx.SL_DEST_PREPS and toks[dash + 1].low not in (
+            lx.SL_ORIGIN_PREPS
+        ):
+            continue
+        end = next((e for e in range(dash + 1, n) if toks[e].text in (",", ";", ".")), n)
+        origins, dests, _ = _scan_places(toks, dash + 1, end, dash, text, 0, lemma, lang)
+        if origins or dests:
+            found.append((_phrase(toks, j + 2, dash, text, 0), origins, dests, j))
+    return found
+
+
 def _singular(head: Tok, lang: str) -> str:
     """The singular of a plural head noun in the same case ("напрямків" -> "напрямку")."""
     for r in analyzer(lang).parse(head.low)[:4]:
@@ -510,6 +546,19 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
           base: int, nominal: bool) -> tuple[str | None, bool]:  # fmt: skip
     """First force noun phrase of the clause; for nominalisations the genitive after it."""
     order = list(range(verb + 1, hi)) if nominal else [*range(lo, verb), *range(verb + 1, hi)]
+    v = toks[verb] if 0 <= verb < len(toks) else None
+    if (
+        not nominal
+        and v is not None
+        and v.p.pos == "VERB"
+        and not v.low.endswith(("ся", "сь"))
+        and any(
+            j not in used and "accs" in toks[j].p.cases and toks[j].p.lemma in lx.SL_FORCE_LEMMAS
+            for j in range(verb + 1, hi)
+        )
+    ):
+        # "Армия перебросила 24-ю бригаду": the object of an active verb is what moved
+        order = [*range(verb + 1, hi), *range(lo, verb)]
     # the enemy, or an army named by its abbreviation ("ЗСУ перекинули 24-ту бригаду"),
     # names who moves only when no unit is named
     agent_only = [
@@ -751,6 +800,9 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
             if kind == "noun":
                 left = k + 1
             lemma = _verb_lemma(t)
+            gaps = _gapped(toks, k, right, text, lemma, lang) if kind == "verb" else []
+            if gaps:
+                right = gaps[0][3]  # the gapped conjunct holds its own places
             origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma, lang)
             if not origins and kind == "verb":
                 # "бригада, яка утримувала позиції під X, виведена ...": where it stood
@@ -789,6 +841,12 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
             m.extra["dests"] = "\x1f".join(dests)
             m.quote_tail = _in_quote(text, t.start)
             out.append(m)
+            for g_unit, g_origins, g_dests, _ in gaps:
+                g = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
+                g.unit, g.unit_anaphoric, g.order = g_unit, False, m.order + 1
+                g.chain = 2000 + m.chain  # a movement of its own
+                g.extra = {"origins": "\x1f".join(g_origins), "dests": "\x1f".join(g_dests)}
+                out.append(g)
             # "..., а також частини Ленінградського військового округу": a further unit
             # named by its home district moves from that district
             for unit2, district in _district_units(toks, k + 1, hi, used, text):

@@ -254,3 +254,41 @@ def test_ukrainian_participle_filed_as_adjective_is_a_movement() -> None:
     assert [(r.unit, r.origin, r.destination) for r in records] == [
         ("47-ма бригада", "Авдіївкою", None)
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ЗСУ перекинули 24-ту бригаду до Часового Яру, а 41-шу — до Торецька.", "uk"),
+        ("Армия перебросила 24-ю бригаду в Часов Яр, а 41-ю — в Торецк.", "ru"),
+    ],
+)
+def test_slavic_gapped_second_unit_is_its_own_movement(text: str, lang: str) -> None:
+    records = run(text, lang)
+    assert len(records) == 2
+    first, second = sorted(records, key=lambda r: r.unit or "")
+    assert first.unit is not None and first.unit.startswith("24-")
+    assert first.destination is not None and first.destination.startswith("Часов")
+    assert second.unit is not None and second.unit.startswith("41-")
+    assert second.destination is not None and second.destination.startswith("Торецьк"[:5])
+    assert all(r.source is None for r in records)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Russian troops are on the move toward Zaporizhzhia from Melitopol, Ukrainian "
+         "officials said.", ("Melitopol", "Zaporizhzhia")),
+        ("Fresh Russian units have poured into the Kursk region from occupied Zaporizhzhia.",
+         ("occupied Zaporizhzhia", "the Kursk region")),
+        ("North Korean troops have reportedly been moved closer to the front line.",
+         (None, "the front line")),
+    ],
+)  # fmt: skip
+def test_more_english_phrasings(text: str, expected: tuple[str | None, str | None]) -> None:
+    assert pairs(run(text, "en")) == {expected}
+
+
+def test_return_to_home_bases_without_origin_is_dropped() -> None:
+    text = "Минобороны России заявило, что войска возвращаются в места постоянной дислокации."
+    assert run(text, "ru") == []
