@@ -192,7 +192,17 @@ def _is_proper(tok: Token) -> bool:
     return bool(_pos(tok) == "PROPN" or (tok.tag_ == "JJ" and tok.text[:1].isupper() and tok.i > 0))
 
 
+_TIME_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "spring", "summer", "autumn", "winter", "week", "month",
+    "year", "weekend", "morning", "evening", "night",
+}  # fmt: skip
+
+
 def _place_like(head: Token, text: str) -> bool:
+    if _lower(head) in _TIME_WORDS:
+        return False
     if _is_proper(head) or _lemma(head) in lx.EN_PLACE_NOUNS or _lower(head) in lx.EN_PLACE_NOUNS:
         return True
     if any(_is_proper(c) and c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children):
@@ -859,7 +869,8 @@ def _gapped(verb: Token, unit_tok: Token | None) -> list[tuple[Token, list[str],
                 continue
             name = _span_text(_np_tokens(c, with_conj=False, place=False))
             ordinal = re.search(r"\d(?:st|nd|rd|th)\b", name)
-            if ordinal or _is_force(c, ""):
+            common_noun = _pos(c) == "NOUN" and not _place_like(c, name)
+            if ordinal or common_noun or _is_force(c, ""):
                 found.append((c, origins, dests))
     return found
 
@@ -970,7 +981,14 @@ def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
             if frame["final"]:
                 m.extra["final"] = "1"
             out.append(m)
-            for unit_tok, g_origins, g_dests in _gapped(tok, frame["unit_tok"]):
+            gaps = _gapped(tok, frame["unit_tok"])
+            taken = {p for _, go, gd in gaps for p in go + gd}
+            if taken:
+                # places of a gapped conjunct are not the first unit's
+                for key in ("origins", "dests"):
+                    kept = [p for p in frame[key] if p not in taken]
+                    m.extra[key] = "\x1f".join(kept)
+            for unit_tok, g_origins, g_dests in gaps:
                 g = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
                 g.unit = _span_text(_np_tokens(unit_tok, with_conj=False, place=False))
                 g.unit_anaphoric, g.order = False, unit_tok.i

@@ -500,15 +500,27 @@ def _singular(head: Tok, lang: str) -> str:
 
 
 def _shared_head(toks: list[Tok], k: int, hi: int) -> tuple[list[int], int] | None:
-    """ADJ (та|і|и) ADJ NOUN-plural: two places sharing one plural head noun."""
-    if k + 3 >= hi or toks[k].p.pos != "ADJF" or not toks[k].text[:1].isupper():
+    """ADJ (, ADJ)* (та|і|и) ADJ NOUN-plural: places sharing one plural head noun."""
+    adjs: list[int] = []
+    j = k
+    while j < hi and toks[j].p.pos == "ADJF" and toks[j].text[:1].isupper():
+        adjs.append(j)
+        if j + 1 < hi and toks[j + 1].text == ",":
+            j += 2
+        elif j + 1 < hi and toks[j + 1].low in ("і", "й", "та", "и"):
+            j += 2
+            if j < hi and toks[j].p.pos == "ADJF" and toks[j].text[:1].isupper():
+                adjs.append(j)
+                j += 1
+            break
+        else:
+            return None
+    if len(adjs) < 2 or j >= hi or toks[j - 1].p.pos != "ADJF":
         return None
-    if toks[k + 1].low not in ("і", "й", "та", "и") or toks[k + 2].p.pos != "ADJF":
+    head = toks[j]
+    if head.p.pos != "NOUN" or not (head.p.plural or head.p.lemma in lx.SL_PLACE_LEMMAS):
         return None
-    head = toks[k + 3]
-    if head.p.pos != "NOUN" or not head.p.plural:
-        return None
-    return [k, k + 2], k + 4
+    return adjs, j + 1
 
 
 def _inner_places(

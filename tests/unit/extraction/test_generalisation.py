@@ -292,3 +292,32 @@ def test_more_english_phrasings(text: str, expected: tuple[str | None, str | Non
 def test_return_to_home_bases_without_origin_is_dropped() -> None:
     text = "Минобороны России заявило, что войска возвращаются в места постоянной дислокации."
     assert run(text, "ru") == []
+
+
+def test_three_adjectives_share_one_head() -> None:
+    records = run(
+        "Россия стягивает войска на Запорожское, Херсонское и Донецкое направления.", "ru"
+    )
+    assert {r.destination for r in records} == {
+        "Запорожское направление",
+        "Херсонское направление",
+        "Донецкое направление",
+    }
+
+
+def test_a_date_in_a_relative_clause_is_no_origin() -> None:
+    records = run("The brigade, which returned from Bakhmut in May, will be sent to Toretsk.", "en")
+    assert all(r.origin != "May" for r in records)
+    assert {r.destination for r in records} == {"Toretsk"}
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Russia has concentrated troops near Kupiansk.", "en"),
+        ("Thousands of civilians fled from Pokrovsk to Dnipro.", "en"),
+        ("Війська РФ, що воюють під Покровськом, не отримують поповнення.", "uk"),
+    ],
+)
+def test_static_or_civilian_sentences_give_nothing(text: str, lang: str) -> None:
+    assert run(text, lang) == []
