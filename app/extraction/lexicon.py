@@ -115,7 +115,8 @@ EN_PLACE_NOUNS = words(
 # Heads so generic that "X in Y" is better reported as Y ("bases in the Far East").
 EN_GENERIC_PLACE_HEADS = frozenset(
     {"area", "areas", "facility", "facilities", "base", "bases", "camp", "camps",
-     "outskirts", "vicinity", "positions", "position", "site", "sites", "barracks", "rear"}
+     "outskirts", "vicinity", "positions", "position", "site", "sites", "barracks", "rear",
+     "villages", "towns", "settlements", "cities"}
 )  # fmt: skip
 EN_COMPASS = frozenset(
     {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",

@@ -379,18 +379,28 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
     return _fold_vague_headlines(out)
 
 
+_VAGUE_GOAL = re.compile(
+    r"(?i)(?<!\w)(?:to|into|toward|towards|до|в|у|на|к)\s+(?:[\w'’-]+\s+)?(?:"
+    + "|".join(sorted(_VAGUE_PLURALS))
+    + r")(?!\w)"
+)
+
+
 def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]:
     """A headline going "to Donetsk towns" is the body's "to Pokrovsk and Kostiantynivka"
     said loosely: fold it into the body record instead of keeping a record of its own."""
     out = list(records)
     for h in [r for r in records if r.evidence_start == 0 and r.destination]:
         words = {w.lower() for w in re.findall(r"[\w'’-]+", h.destination or "")}
-        vague = bool(words & _VAGUE_PLURALS)
+        # "to villages near Kupiansk" reports Kupiansk, but the headline still speaks loosely
+        vague = bool(words & _VAGUE_PLURALS) or bool(_VAGUE_GOAL.search(h.evidence))
         # "to the Donetsk region" in the headline, "to Pokrovsk in the Donetsk region" below
         dest_key = _place_key(h.destination, None).split()
         hk = _place_key(h.origin, None)
         for i, b in enumerate(out):
             if b.evidence_start == 0 or not b.destination or b.status != h.status:
+                continue
+            if h.side and b.side and h.side != b.side:
                 continue
             if hk and not _same_place(hk, _place_key(b.origin, None)):
                 continue

@@ -379,7 +379,11 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
                     and toks[end + 1].p.lemma not in lx.SL_FORCE_LEMMAS
                 ):
                     nxt_end = _np(toks, end + 1, hi)
-                    if nxt_end <= end + 1 or not (toks[end + 1].p.cases & cases or not cases):
+                    if nxt_end <= end + 1:
+                        break
+                    agrees = not cases or bool(toks[end + 1].p.cases & cases)
+                    nxt_phrase = _phrase(toks, end + 1, nxt_end, text, base)
+                    if not agrees and resolve_place(nxt_phrase, lang) is None:
                         break
                     listed.append(_phrase(toks, end + 1, nxt_end, text, base))
                     used.update(range(end, nxt_end))

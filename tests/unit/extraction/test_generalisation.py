@@ -321,3 +321,29 @@ def test_a_date_in_a_relative_clause_is_no_origin() -> None:
 )
 def test_static_or_civilian_sentences_give_nothing(text: str, lang: str) -> None:
     assert run(text, lang) == []
+
+
+def test_headline_to_villages_near_a_town_folds_into_the_body() -> None:
+    records = run(
+        "Ukraine pulls troops back to villages near Kupiansk\n\n"
+        "The Ukrainian army moved two brigades to Petropavlivka, officials said."
+    )
+    assert pairs(records) == {(None, "Petropavlivka")}
+
+
+def test_headline_of_another_side_stays() -> None:
+    records = run(
+        "Ukraine pulls troops back to villages near Kupiansk\n\n"
+        "The Russian army moved two regiments to Svatove."
+    )
+    assert pairs(records) == {(None, "Kupiansk"), (None, "Svatove")}
+
+
+def test_ukrainian_headline_about_towns_folds_into_the_body() -> None:
+    records = run(
+        "Росія перекидає війська до міст Донеччини\n\n"
+        "Російське командування перекинуло два полки до Покровська та Костянтинівки.",
+        "uk",
+    )
+    assert {r.destination for r in records} == {"Покровська", "Костянтинівки"}
+    assert all(r.evidence_start > 0 for r in records)
