@@ -111,6 +111,10 @@ def _lower(tok: Token) -> str:
 
 
 def _is_move_verb(tok: Token) -> bool:
+    if _lower(tok) == "bound" and any(
+        c.dep_ == "prep" and _lower(c) == "for" for c in tok.children
+    ):
+        return True  # "tanks bound for Crimea"
     if _pos(tok) not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN"):
         return False
     return _lemma(tok) in lx.EN_MOVE_VERBS
@@ -316,7 +320,7 @@ def _pp_role(prep: Token, verb_lemma: str) -> str | None:
         return "origin"
     if low in _DEST_PREPS:
         return "dest"
-    if low == "for" and verb_lemma in ("head", "leave", "depart", "sail", "set"):
+    if low == "for" and verb_lemma in ("head", "leave", "depart", "sail", "set", "bound"):
         return "dest"
     if low in ("in", "at") and verb_lemma in ("arrive", "land"):
         return "dest"
@@ -733,6 +737,23 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
             dests = [_span_text([*dobj.subtree])]
         if dobj is not None and lemma in lx.EN_OBJECT_IS_DESTINATION:
             dests = _place_phrases(dobj) + dests
+        # "reinforced Pokrovsk with troops drawn from X": the object is where they went
+        with_pp = next((c for c in tok.children if c.dep_ == "prep" and _lower(c) == "with"), None)
+        with_obj = _pobj(with_pp) if with_pp is not None else None
+        if (
+            lemma in lx.EN_PURPOSE_VERBS
+            and dobj is not None
+            and with_obj is not None
+            and _is_force(with_obj, sent_text)
+        ):
+            dests = _place_phrases(dobj)
+            unit_tok = with_obj
+            origins = origins or [
+                p
+                for t in with_obj.subtree
+                if t.dep_ == "prep" and _lower(t) == "from" and _pobj(t) is not None
+                for p in _place_phrases(_pobj(t))
+            ]
         # purpose: "to shore up Kursk", "to reinforce the area"
         if not dests:
             for c in tok.children:

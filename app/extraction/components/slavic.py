@@ -161,8 +161,15 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
             break
         if seen_noun:
             # after the head only genitive modifiers or capitalised names continue the phrase
-            if not allow_gen:
-                break
+            if not allow_gen or _is_move(t):
+                break  # "з Бурятії прибули": a verb misread as a genitive noun
+            if (
+                "gent" in t.p.cases
+                and not _force_ok(toks, i, j)
+                and toks[i].p.lemma not in _UNIT_HEAD_EXTRA
+                and _force_follows(toks, j, end)
+            ):
+                break  # "на Курщину північнокорейських військових": the object, not the place
             if ("gent" in t.p.cases and t.low not in _QUANT_WORDS) or (
                 t.text[:1].isupper()
                 and (t.p.lemma not in lx.SL_FORCE_LEMMAS or (t.text.isupper() and len(t.text) > 1))
@@ -174,6 +181,18 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
             seen_noun = True
         j += 1
     return j
+
+
+def _force_follows(toks: list[Tok], j: int, end: int) -> bool:
+    """toks[j:] is adjectives then a force noun (an animate object after a place)."""
+    k = j
+    while k < end and k - j < 4:
+        if toks[k].p.lemma in lx.SL_FORCE_LEMMAS:
+            return True  # "військових" is filed as an adjective
+        if toks[k].p.pos not in ("ADJF", "PRTF", "NUMR"):
+            return False
+        k += 1
+    return False
 
 
 def head_index(toks: list[Tok], head: Tok, a: int, b: int) -> int:

@@ -347,3 +347,24 @@ def test_ukrainian_headline_about_towns_folds_into_the_body() -> None:
     )
     assert {r.destination for r in records} == {"Покровська", "Костянтинівки"}
     assert all(r.evidence_start > 0 for r in records)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("A train carrying Russian tanks bound for Crimea was spotted near Rostov.", "en",
+         (None, "Crimea")),
+        ("Ukraine has reinforced Pokrovsk with troops drawn from the Kharkiv front.", "en",
+         ("the Kharkiv front", "Pokrovsk")),
+        ("Рф перекинула на Курщину північнокорейських військових з Далекого Сходу.", "uk",
+         ("Далекого Сходу", "Курщину")),
+        ("Военные из Бурятии прибыли под Курск, сообщает «Медиазона».", "ru",
+         ("Бурятии", "Курск")),
+    ],
+)  # fmt: skip
+def test_objects_and_verbs_do_not_leak_into_places(
+    text: str, lang: str, expected: tuple[str | None, str | None]
+) -> None:
+    records = run(text, lang)
+    assert pairs(records) == {expected}
+    assert all(r.unit for r in records)
