@@ -21,7 +21,7 @@ from app.extraction.records import MovementRecord, PlaceMatch
 from app.extraction.segment import Sentence, split_sentences
 from app.extraction.units import normalize_unit, quantity, side_of
 
-EXTRACTOR_VERSION = "2026.11.1"
+EXTRACTOR_VERSION = "2026.11.2"
 MAX_TEXT_CHARS = 2_000_000
 MAX_PARSED_SENTENCES = 1_500
 _SEP = "\x1f"
