@@ -354,14 +354,15 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
             ok = (_place_key(o.origin, None), _place_key(o.destination, None))
             op = (_key_of(o.origin_place), _key_of(o.destination_place))
             # inflected forms of one resolved place ("Суджі"/"Суджу") are the same place
-            sides = [
-                rk[n] == ok[n]
-                or bool(rp[n] and rp[n] == op[n] and rk[n] and ok[n] and rk[n][:4] == ok[n][:4])
-                for n in (0, 1)
-            ]
-            same = all(sides)
-            r_partial_of_o = all(not rk[n] or sides[n] or _same_place(rk[n], ok[n]) for n in (0, 1))
-            o_partial_of_r = all(not ok[n] or sides[n] or _same_place(ok[n], rk[n]) for n in (0, 1))
+            s0 = _same_side(rk[0], ok[0], rp[0], op[0])
+            s1 = _same_side(rk[1], ok[1], rp[1], op[1])
+            same = s0 and s1
+            r_partial_of_o = (not rk[0] or s0 or _same_place(rk[0], ok[0])) and (
+                not rk[1] or s1 or _same_place(rk[1], ok[1])
+            )
+            o_partial_of_r = (not ok[0] or s0 or _same_place(ok[0], rk[0])) and (
+                not ok[1] or s1 or _same_place(ok[1], rk[1])
+            )
             if not (same or r_partial_of_o or o_partial_of_r):
                 continue
             if same:
@@ -390,6 +391,7 @@ def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]
     """A headline going "to Donetsk towns" is the body's "to Pokrovsk and Kostiantynivka"
     said loosely: fold it into the body record instead of keeping a record of its own."""
     out = list(records)
+    body_words: dict[int, set[str]] = {}
     for h in [r for r in records if r.evidence_start == 0 and r.destination]:
         words = {w.lower() for w in re.findall(r"[\w'’-]+", h.destination or "")}
         # "to villages near Kupiansk" reports Kupiansk, but the headline still speaks loosely
@@ -405,7 +407,11 @@ def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]
             if hk and not _same_place(hk, _place_key(b.origin, None)):
                 continue
             if not vague:
-                body = {w[:5] for w in _place_key(b.evidence, None).split()}
+                if b.evidence_start not in body_words:
+                    body_words[b.evidence_start] = {
+                        w[:5] for w in _place_key(b.evidence, None).split()
+                    }
+                body = body_words[b.evidence_start]
                 named_below = bool(dest_key) and all(w[:5] in body for w in dest_key)
                 if not named_below or not _compatible(b, h, same=True):
                     continue
@@ -415,6 +421,11 @@ def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]
             out.remove(h)
             break
     return out
+
+
+def _same_side(a: str, b: str, pa: str, pb: str) -> bool:
+    """Same key, or inflected forms of one resolved place ("Суджі"/"Суджу")."""
+    return a == b or bool(pa and pa == pb and a and b and a[:4] == b[:4])
 
 
 def _key_of(place: PlaceMatch | None) -> str:

@@ -111,9 +111,7 @@ def _lower(tok: Token) -> str:
 
 
 def _is_move_verb(tok: Token) -> bool:
-    if _lower(tok) == "bound" and any(
-        c.dep_ == "prep" and _lower(c) == "for" for c in tok.children
-    ):
+    if tok.text == "bound" and any(c.dep_ == "prep" and _lower(c) == "for" for c in tok.children):
         return True  # "tanks bound for Crimea"
     if _pos(tok) not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN"):
         return False
@@ -1002,7 +1000,8 @@ def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
             if frame["final"]:
                 m.extra["final"] = "1"
             out.append(m)
-            gaps = _gapped(tok, frame["unit_tok"])
+            # a gapped conjunct needs a conjunction; most sentences have none
+            gaps = _gapped(tok, frame["unit_tok"]) if " and " in sent.text else []
             taken = {p for _, go, gd in gaps for p in go + gd}
             if taken:
                 # places of a gapped conjunct are not the first unit's

@@ -835,7 +835,8 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
             if kind == "noun":
                 left = k + 1
             lemma = _verb_lemma(t)
-            gaps = _gapped(toks, k, right, text, lemma, lang) if kind == "verb" else []
+            gapped_text = kind == "verb" and ("—" in text or "–" in text or " - " in text)
+            gaps = _gapped(toks, k, right, text, lemma, lang) if gapped_text else []
             if gaps:
                 right = gaps[0][3]  # the gapped conjunct holds its own places
             origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma, lang)
