@@ -368,3 +368,26 @@ def test_objects_and_verbs_do_not_leak_into_places(
     records = run(text, lang)
     assert pairs(records) == {expected}
     assert all(r.unit for r in records)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "expected"),
+    [
+        ("Росія перекидає війська на південь України.", "uk", (None, "південь України")),
+        ("Российские войска отошли на север.", "ru", (None, "север")),
+        ("ЗСУ відвели бригаду на нові позиції біля Покровська.", "uk",
+         (None, "нові позиції біля Покровська")),
+        ("The brigade withdrew to more defensible positions outside Pokrovsk.", "en",
+         (None, "Pokrovsk")),
+    ],
+)  # fmt: skip
+def test_compass_points_and_located_positions_are_places(
+    text: str, lang: str, expected: tuple[str | None, str | None]
+) -> None:
+    assert pairs(run(text, lang)) == {expected}
+
+
+def test_the_area_takes_its_antecedent_or_nothing() -> None:
+    assert run("Ukrainian troops were moved to the area.", "en") == []
+    records = run("Russia moved troops to Kursk.\n\nMore units were sent to the area on Monday.")
+    assert {r.destination for r in records} == {"Kursk"}
