@@ -24,6 +24,7 @@ _IRREGULAR = {
     "rise": ("rose", "risen"), "stand": ("stood",), "speak": ("spoke", "spoken"),
     "put": ("put",), "cut": ("cut",), "keep": ("kept",), "find": ("found",),
     "seek": ("sought",), "think": ("thought",), "meet": ("met",), "fall": ("fell", "fallen"),
+    "bus": ("bussed", "bussing", "busses"),
 }  # fmt: skip
 _EXTRA_VERBS = {
     "be", "have", "do", "begin", "start", "continue", "deny", "reject", "refute", "dismiss",

@@ -21,7 +21,7 @@ EN_MOVE_VERBS = words(
     arrive transport ferry airlift fly carry divert reposition rotate return retreat
     evacuate leave enter head cross march stream disperse bring roll drive sail steam
     go come
-    fall pour ship
+    fall pour ship bus truck rush depart redirect reassign
     """
 )
 # Verbs whose direct object is the destination ("entered Belarus") or the origin
@@ -29,12 +29,14 @@ EN_MOVE_VERBS = words(
 EN_OBJECT_IS_DESTINATION = frozenset({"enter", "reach"})
 EN_OBJECT_IS_ORIGIN = frozenset({"leave", "abandon", "quit", "exit", "evacuate"})
 # Verbs whose object is the cargo and whose subject is the carrier.
-EN_TRANSPORT_VERBS = frozenset({"carry", "ferry", "airlift", "fly", "transport", "bring", "ship"})
+EN_TRANSPORT_VERBS = frozenset(
+    {"carry", "ferry", "airlift", "fly", "transport", "bring", "ship", "bus", "truck"}
+)
 # Verbs that only count as movement together with an explicit from/to phrase.
 EN_WEAK_VERBS = frozenset(
     {"go", "come", "roll", "drive", "sail", "steam", "return", "head", "cross", "stream",
      "march", "concentrate", "mass", "bring", "rotate", "evacuate", "leave", "retreat",
-     "fall", "pour", "ship"}
+     "fall", "pour", "ship", "rush", "depart"}
 )  # fmt: skip
 EN_MOVE_NOUNS = words(
     """
@@ -72,7 +74,7 @@ EN_FORCE_NOUNS = words(
     battery batteries guard guards militia militiamen rebel rebels squad squads platoon
     platoons assets power builder builders specialist specialists instructor instructors
     carrier carriers apc apcs ifv ifvs destroyer destroyers frigate frigates submarine
-    submarines cruiser cruisers corvette corvettes drone drones
+    submarines cruiser cruisers corvette corvettes drone drones armour armor
     """
 )
 # Nouns that need a military cue nearby (trucks may carry aid).
@@ -113,7 +115,8 @@ EN_PLACE_NOUNS = words(
 # Heads so generic that "X in Y" is better reported as Y ("bases in the Far East").
 EN_GENERIC_PLACE_HEADS = frozenset(
     {"area", "areas", "facility", "facilities", "base", "bases", "camp", "camps",
-     "outskirts", "vicinity", "positions", "position", "site", "sites", "barracks"}
+     "outskirts", "vicinity", "positions", "position", "site", "sites", "barracks", "rear",
+     "villages", "towns", "settlements", "cities"}
 )  # fmt: skip
 EN_COMPASS = frozenset(
     {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest",
@@ -207,6 +210,24 @@ SL_PLACE_LEMMAS = words(
     пункт місце место казарма гарнізон гарнизон тил тыл полігон база
     """
 )
+# Ukrainian passive participles the dictionary files as adjectives ("виведена на відпочинок").
+SL_MOVE_PARTICIPLES = words(
+    """
+    перекинутий переведений виведений відведений направлений відправлений
+    передислокований переміщений перебазований стягнутий розгорнутий введений висунутий
+    повернутий евакуйований переправлений підтягнутий доставлений кинутий
+    """
+)
+# Verbs of staying: "війська, які стояли під X" / "находившиеся в X" say where a unit was
+# before it moved.
+SL_STAY_VERBS = words(
+    """
+    перебувати знаходитися стояти дислокуватися базуватися розташовуватися розміщуватися
+    воювати тренуватися навчатися утримувати знаходитись перебуватиме
+    находиться стоять дислоцироваться базироваться располагаться размещаться воевать
+    тренироваться обучаться удерживать
+    """
+)
 SL_GENERIC_PLACE_HEADS = frozenset({"об'єкт", "объект", "позиція", "позиция", "база"})
 # Prepositions: origin takes genitive, destination the accusative (в/у/на) or
 # genitive/dative for до/к.
@@ -236,12 +257,14 @@ MOVEMENT_CUE = re.compile(
     r"rotat(?:e|ed|ing|ion)|return(?:s|ed|ing)?|retreat\w*|evacuat\w*|leav(?:e|es|ing)|"
     r"left(?! bank)|enter(?:s|ed|ing)?|head(?:s|ed|ing)|cross(?:es|ed|ing)|march(?:es|ed|ing)|"
     r"f[ae]ll(?:s|ing|en)? back|pour(?:s|ed|ing)|ship(?:s|ped|ping)|"
-    r"stream(?:s|ed|ing)|dispers\w*|br(?:ing|ings|ought)|depart\w*|rolled|drove|sailed)\b"
+    r"stream(?:s|ed|ing)|dispers\w*|br(?:ing|ings|ought)|depart\w*|rolled|drove|sailed|"
+    r"bus(?:sed|ed|ing|sing)|truck(?:s|ed|ing)|rush(?:es|ed|ing)|redirect\w*|reassign\w*)\b"
     r"|(?:переки|передисло|перемі|переве|перевод|направ|відправ|вивод|вивел|вивест|відвод|"
     r"відвел|відвест|стяг|висува|висуну|перебаз|переправ|відійш|відход|відступ|вийш|вихо|"
     r"залиш|покину|покида|прибу|зайш|увійш|руш|рух|розгорн|розгорт|підтяг|поверну|поверт|"
     r"вируш|переїх|переїжд|евакую|кину|кида|брос|достав|ввод|ввел|ввест|введ|вивез|вивоз|"
     r"перебр|переброс|перемещ|перемест|отправ|вывод|вывел|вывест|отвод|отвел|отвест|выдви|"
     r"отош|отход|отступ|вышл|выход|вышел|остав|покину|покида|прибы|вошл|вход|двину|двига|"
-    r"движ|развер|подтян|подтяг|верну|возвра|уш[лёе]|уход|переех|переезж|вывез)\w*"
+    r"движ|развер|подтян|подтяг|верну|возвра|уш[лёе]|уход|переех|переезж|вывез|"
+    r"отвед|відвед|вывед|вивед|переведен|переведён|висун|передисл)\w*"
 )

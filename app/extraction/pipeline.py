@@ -21,7 +21,7 @@ from app.extraction.records import MovementRecord, PlaceMatch
 from app.extraction.segment import Sentence, split_sentences
 from app.extraction.units import normalize_unit, quantity, side_of
 
-EXTRACTOR_VERSION = "2026.11.1"
+EXTRACTOR_VERSION = "2026.11.2"
 MAX_TEXT_CHARS = 2_000_000
 MAX_PARSED_SENTENCES = 1_500
 _SEP = "\x1f"
@@ -35,7 +35,7 @@ _GENERIC_KEY_WORDS = {
 _HEADLINE_SOURCE_EN = re.compile(
     r",\s*(?P<src>[^,]{2,80}?)\s+(?:says|said|claims|reports|tells|confirms|warns)\s*$"
 )
-_HEADLINE_SOURCE_SL = re.compile(r"\s[—–]\s*(?P<src>[^—–]{2,60})$")
+_HEADLINE_SOURCE_SL = re.compile(r"\s[—–]\s*(?P<src>[A-ZА-ЯІЇЄҐ«\"][^—–]{1,59})$")
 _SOURCE_ANAPHOR = re.compile(
     r"(?i)the (?:agency|service|group|project|monitor|organisation|organization)"
 )
@@ -44,6 +44,25 @@ _NAMED_SPEAKER = re.compile(
     r"(?:said|says|told|noted|added|reported|wrote)\b"
 )
 _SL_PLACE_ANAPHORS = {"регіон", "регион", "район", "республіку", "республику", "туди", "туда"}
+# Heads that name a spot in a formation's own deployment, not a place an analyst can map
+# ("more favourable positions", "their bases", "нові позиції").
+_NON_PLACE_STEMS = ("position", "base", "позиці", "позици", "рубеж", "баз", "пункт", "місц",
+                    "мест", "quarter", "location", "spot")  # fmt: skip
+# Words that make a lowercase phrase place-like on their own ("the front line", "the north").
+_PLACE_WORDS = {
+    "front", "frontline", "line", "border", "frontier", "north", "south", "east", "west",
+    "northeast", "northwest", "southeast", "southwest", "region", "direction", "sector",
+    "axis", "oblast",
+}  # fmt: skip
+# The same for Cyrillic, as stems (case endings vary).
+_PLACE_STEMS = ("фронт", "лінії", "лінія", "линия", "линии", "кордон", "границ", "північ",
+                "півден", "схід", "сход", "захід", "заход", "север", "юг", "восто", "запад",
+                "напрям", "направлен", "область", "област")  # fmt: skip
+_UNANCHORED = {"the area", "the same area", "there", "the zone", "туди", "туда", "район"}
+# Plural heads a headline uses for places the body names one by one.
+_VAGUE_PLURALS = {"towns", "villages", "cities", "positions", "settlements", "areas",
+                  "міст", "міста", "сіл", "села", "населені", "города", "городов", "сёла",
+                  "позиції", "позиции", "пункти", "пункты"}  # fmt: skip
 
 
 def _clean(text: str) -> str:
@@ -234,6 +253,21 @@ def _is_place_anaphor(text: str, lang: str) -> bool:
     return low in _SL_PLACE_ANAPHORS
 
 
+def _non_place(text: str, lang: str) -> bool:
+    """A lowercase phrase whose head is a generic spot ("new positions", "their bases")."""
+    words = re.findall(r"[\w'’-]+", text)
+    if not words or any(w[:1].isupper() for w in words):
+        return False
+    low = [w.lower() for w in words]
+    if any(w in _PLACE_WORDS or w.rstrip("s") in _PLACE_WORDS for w in low):
+        return False
+    if any(w.startswith(_PLACE_STEMS) for w in low):
+        return False
+    if not any(w.startswith(_NON_PLACE_STEMS) for w in low):
+        return False
+    return resolve_place(text, lang) is None
+
+
 def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
     out: list[Mention] = []
     last_unit: str | None = None
@@ -254,8 +288,13 @@ def _expand(mentions: list[Mention], lang: str) -> list[Mention]:
         for d in dests:
             if d and _is_place_anaphor(d, lang) and last_dest:
                 resolved_dests.append(last_dest)
+            elif d and (_non_place(d, lang) or d.lower() in _UNANCHORED):
+                # not a destination; the record lives on only if it has an origin
+                resolved_dests.append("")
             else:
                 resolved_dests.append(d)
+        resolved_dests = [d for d in resolved_dests if d] or [""]
+        origins = [o for o in origins if not (o and _non_place(o, lang))] or [""]
         if not any(resolved_dests):
             # "left the port" alone says nothing an analyst can place
             origins = [o for o in origins if not (o and _is_place_anaphor(o, lang))] or [""]
@@ -309,15 +348,20 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
     out: list[MovementRecord] = []
     for r in records:
         rk = (_place_key(r.origin, None), _place_key(r.destination, None))
+        rp = (_key_of(r.origin_place), _key_of(r.destination_place))
         merged = False
         for i, o in enumerate(out):
             ok = (_place_key(o.origin, None), _place_key(o.destination, None))
-            same = rk == ok
-            r_partial_of_o = (not rk[0] or _same_place(rk[0], ok[0])) and (
-                not rk[1] or _same_place(rk[1], ok[1])
+            op = (_key_of(o.origin_place), _key_of(o.destination_place))
+            # inflected forms of one resolved place ("Суджі"/"Суджу") are the same place
+            s0 = _same_side(rk[0], ok[0], rp[0], op[0])
+            s1 = _same_side(rk[1], ok[1], rp[1], op[1])
+            same = s0 and s1
+            r_partial_of_o = (not rk[0] or s0 or _same_place(rk[0], ok[0])) and (
+                not rk[1] or s1 or _same_place(rk[1], ok[1])
             )
-            o_partial_of_r = (not ok[0] or _same_place(ok[0], rk[0])) and (
-                not ok[1] or _same_place(ok[1], rk[1])
+            o_partial_of_r = (not ok[0] or s0 or _same_place(ok[0], rk[0])) and (
+                not ok[1] or s1 or _same_place(ok[1], rk[1])
             )
             if not (same or r_partial_of_o or o_partial_of_r):
                 continue
@@ -333,7 +377,59 @@ def _merge_article(records: list[MovementRecord]) -> list[MovementRecord]:
             break
         if not merged:
             out.append(r)
+    return _fold_vague_headlines(out)
+
+
+_VAGUE_GOAL = re.compile(
+    r"(?i)(?<!\w)(?:to|into|toward|towards|до|в|у|на|к)\s+(?:[\w'’-]+\s+)?(?:"
+    + "|".join(sorted(_VAGUE_PLURALS))
+    + r")(?!\w)"
+)
+
+
+def _fold_vague_headlines(records: list[MovementRecord]) -> list[MovementRecord]:
+    """A headline going "to Donetsk towns" is the body's "to Pokrovsk and Kostiantynivka"
+    said loosely: fold it into the body record instead of keeping a record of its own."""
+    out = list(records)
+    body_words: dict[int, set[str]] = {}
+    for h in [r for r in records if r.evidence_start == 0 and r.destination]:
+        words = {w.lower() for w in re.findall(r"[\w'’-]+", h.destination or "")}
+        # "to villages near Kupiansk" reports Kupiansk, but the headline still speaks loosely
+        vague = bool(words & _VAGUE_PLURALS) or bool(_VAGUE_GOAL.search(h.evidence))
+        # "to the Donetsk region" in the headline, "to Pokrovsk in the Donetsk region" below
+        dest_key = _place_key(h.destination, None).split()
+        hk = _place_key(h.origin, None)
+        for i, b in enumerate(out):
+            if b.evidence_start == 0 or not b.destination or b.status != h.status:
+                continue
+            if h.side and b.side and h.side != b.side:
+                continue
+            if hk and not _same_place(hk, _place_key(b.origin, None)):
+                continue
+            if not vague:
+                if b.evidence_start not in body_words:
+                    body_words[b.evidence_start] = {
+                        w[:5] for w in _place_key(b.evidence, None).split()
+                    }
+                body = body_words[b.evidence_start]
+                named_below = bool(dest_key) and all(w[:5] in body for w in dest_key)
+                if not named_below or not _compatible(b, h, same=True):
+                    continue
+                if _same_place(_place_key(b.destination, None), " ".join(dest_key)):
+                    continue  # the ordinary merge has judged this pair already
+            out[i] = _fill(b, h)
+            out.remove(h)
+            break
     return out
+
+
+def _same_side(a: str, b: str, pa: str, pb: str) -> bool:
+    """Same key, or inflected forms of one resolved place ("Суджі"/"Суджу")."""
+    return a == b or bool(pa and pa == pb and a and b and a[:4] == b[:4])
+
+
+def _key_of(place: PlaceMatch | None) -> str:
+    return place.key if place is not None else ""
 
 
 def _same_place(a: str, b: str) -> bool:

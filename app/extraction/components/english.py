@@ -48,6 +48,13 @@ _TRAILING_SAID = re.compile(
     r"(?:\s+\([A-Z]{2,8}\))?(?:,\s+[^,]{3,80},)?\s+(?:said|says|reported|announced|confirmed)\b"
 )
 _SUPPORT_VERBS = {"make", "carry", "conduct", "begin", "complete", "start", "finish"}
+# Particles of phrasal movement verbs that may carry the verb's PPs ("moved up to X").
+_PARTICLES = {"out", "back", "away", "up", "in", "forward", "over", "down", "off", "closer",
+              "nearer", "deeper", "further"}  # fmt: skip
+# Prepositions that say where a unit stood before it moved ("troops deployed near X").
+_LOCATIVE_PREPS = {"in", "on", "at", "near", "around", "outside"}
+_ECHELON_WORDS = {"army", "corps", "division", "brigade", "regiment", "battalion", "fleet",
+                  "flotilla", "group", "squadron", "company"}  # fmt: skip
 
 
 def get_nlp() -> Any:
@@ -104,6 +111,8 @@ def _lower(tok: Token) -> str:
 
 
 def _is_move_verb(tok: Token) -> bool:
+    if tok.text == "bound" and any(c.dep_ == "prep" and _lower(c) == "for" for c in tok.children):
+        return True  # "tanks bound for Crimea"
     if _pos(tok) not in ("VERB", "AUX") and tok.tag_ not in ("VBG", "VBN"):
         return False
     return _lemma(tok) in lx.EN_MOVE_VERBS
@@ -185,7 +194,17 @@ def _is_proper(tok: Token) -> bool:
     return bool(_pos(tok) == "PROPN" or (tok.tag_ == "JJ" and tok.text[:1].isupper() and tok.i > 0))
 
 
+_TIME_WORDS = {
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+    "friday", "saturday", "sunday", "spring", "summer", "autumn", "winter", "week", "month",
+    "year", "weekend", "morning", "evening", "night",
+}  # fmt: skip
+
+
 def _place_like(head: Token, text: str) -> bool:
+    if _lower(head) in _TIME_WORDS:
+        return False
     if _is_proper(head) or _lemma(head) in lx.EN_PLACE_NOUNS or _lower(head) in lx.EN_PLACE_NOUNS:
         return True
     if any(_is_proper(c) and c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children):
@@ -195,6 +214,11 @@ def _place_like(head: Token, text: str) -> bool:
 
 def _place_phrases(pobj: Token) -> list[str]:
     """Surface place phrases for one prepositional object (several for coordination)."""
+    obj = _child(pobj, "dobj")
+    if pobj.dep_ == "pcomp" and pobj.tag_ == "VBN" and obj is not None:
+        # "from occupied Zaporizhzhia" parsed as a participle with an object
+        inner = _place_phrases(obj)
+        return [f"{pobj.text} {p}" if not p.startswith("the ") else p for p in inner]
     coordinated = any(t.dep_ == "cc" for t in pobj.subtree if t.i > pobj.i)
     heads = [pobj]
     if coordinated:
@@ -208,7 +232,13 @@ def _place_phrases(pobj: Token) -> list[str]:
             c.dep_ in ("compound", "amod") for c in head.children
         ):
             dets = [c for c in head.children if c.dep_ == "det"]
-            out.append(_span_text([*dets, head]))
+            of_toks = [
+                t
+                for c in head.children
+                if c.dep_ == "prep" and _lower(c) == "of" and _pobj(c) is not None
+                for t in (c, *_np_tokens(_pobj(c), with_conj=False, place=True))
+            ]
+            out.append(_span_text([*dets, head, *of_toks]))
             continue
         has_proper_mod = any(
             _is_proper(c) and c.dep_ in ("compound", "amod", "nmod") for c in head.children
@@ -256,7 +286,7 @@ def _preps_of(tok: Token) -> list[Token]:
     found: list[Token] = []
     for c in tok.children:
         if c.dep_ in ("prep", "agent", "dative") or (
-            c.dep_ in ("prt", "advmod") and _lower(c) in ("out", "back", "away")
+            c.dep_ in ("prt", "advmod", "npadvmod") and _lower(c) in _PARTICLES | lx.EN_COMPASS
         ):
             found.append(c)
             found.extend(cc for cc in c.conjuncts if cc.dep_ in ("prep", "conj"))
@@ -270,6 +300,10 @@ def _preps_of(tok: Token) -> list[Token]:
     # PPs stacked on PPs: "out" -> "of X", "from X ... to Y" attached to the first PP
     for p in list(found):
         found.extend(g for g in p.children if g.dep_ == "prep" and g not in found)
+        # "moved by train to X": the parser hangs the destination on the vehicle
+        obj = _pobj(p) if _lower(p) in ("by", "via", "aboard") else None
+        if obj is not None:
+            found.extend(g for g in obj.children if g.dep_ == "prep" and g not in found)
     return found
 
 
@@ -284,7 +318,7 @@ def _pp_role(prep: Token, verb_lemma: str) -> str | None:
         return "origin"
     if low in _DEST_PREPS:
         return "dest"
-    if low == "for" and verb_lemma in ("head", "leave", "depart", "sail", "set"):
+    if low == "for" and verb_lemma in ("head", "leave", "depart", "sail", "set", "bound"):
         return "dest"
     if low in ("in", "at") and verb_lemma in ("arrive", "land"):
         return "dest"
@@ -327,6 +361,18 @@ def _collect_places(frame_head: Token, arg_nouns: list[Token]) -> tuple[list[str
             ):
                 continue
             phrases = _place_phrases(obj)
+            if _lower(obj) in lx.EN_GENERIC_PLACE_HEADS and not any(
+                _is_proper(t) for t in obj.subtree if t.i < obj.i
+            ):
+                # "to the rear in Dnipro" with "in Dnipro" hung on the verb
+                nxt = obj.doc[obj.i + 1] if obj.i + 1 < len(obj.doc) else None
+                if (
+                    nxt is not None
+                    and nxt.dep_ == "prep"
+                    and _lower(nxt) in _LOCATIVE_PREPS
+                    and _pobj(nxt) is not None
+                ):
+                    phrases = _place_phrases(_pobj(nxt)) or phrases
             (origins if role == "origin" else dests).extend(phrases)
             # "from X toward Y" / "into X from Y" with the second PP parsed under X
             for p2 in obj.children:
@@ -616,18 +662,36 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
     unit_tok: Token | None = None
     agent: Token | None = None
     arg_nouns: list[Token] = []
+    holders_extra: list[Token] = []
     if is_noun:
         of = next((c for c in tok.children if c.dep_ == "prep" and _lower(c) == "of"), None)
         if of is not None and _pobj(of) is not None:
             unit_tok = _pobj(of)
         elif tok.dep_ == "dobj" and _lemma(tok.head) in _SUPPORT_VERBS:
             unit_tok = _child(tok.head, "nsubj")
+        elif (
+            tok.dep_ == "pobj"
+            and _lower(tok.head) == "on"
+            and tok.head.head is not tok.head
+            and _child(tok.head.head, "nsubj") is not None
+        ):
+            # "troops are on the move toward X"
+            unit_tok = _child(tok.head.head, "nsubj")
+            holders_extra.append(tok.head.head)
         if unit_tok is None:
             return None
         arg_nouns = [unit_tok]
+    elif tok.dep_ == "amod" and tok.tag_ == "VBG" and _pos(tok.head) in ("NOUN", "PROPN"):
+        # "had begun moving units of X out of Y": the gerund read as an adjective
+        unit_tok = tok.head
+        arg_nouns = [unit_tok]
+        if tok.head.head is not tok.head and _pos(tok.head.head) == "VERB":
+            holders_extra.append(tok.head.head)
     else:
         passive = _child(tok, "nsubjpass")
         dobj = _child(tok, "dobj")
+        if dobj is not None and _lower(dobj) in lx.EN_COMPASS:
+            dobj = None  # "heading west": a direction, not the unit
         partner = _stray_participle_partner(tok)
         subj = _child(tok, "nsubj") or _subject(partner if partner is not None else tok)
         if passive is not None:
@@ -653,13 +717,41 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
     holders = (
         [tok.head] if is_noun and tok.dep_ == "dobj" and _lemma(tok.head) in _SUPPORT_VERBS else []
     )
-    origins, dests, final = _collect_places(tok, arg_nouns + holders)
+    origins, dests, final = _collect_places(tok, arg_nouns + holders + holders_extra)
     if not is_noun:
         dobj = _child(tok, "dobj")
         if dobj is not None and lemma in lx.EN_OBJECT_IS_ORIGIN:
             origins = _place_phrases(dobj) + origins
+        elif lemma in lx.EN_OBJECT_IS_ORIGIN:
+            # "left Bakhmut" with the name misread as an adverb
+            origins = [
+                c.text
+                for c in tok.children
+                if c.dep_ in ("advmod", "npadvmod", "oprd")
+                and c.text[:1].isupper()
+                and resolve_place(c.text, "en") is not None
+            ] + origins
+        if dobj is not None and _lower(dobj) in lx.EN_COMPASS and not dests:
+            dests = [_span_text([*dobj.subtree])]
         if dobj is not None and lemma in lx.EN_OBJECT_IS_DESTINATION:
             dests = _place_phrases(dobj) + dests
+        # "reinforced Pokrovsk with troops drawn from X": the object is where they went
+        with_pp = next((c for c in tok.children if c.dep_ == "prep" and _lower(c) == "with"), None)
+        with_obj = _pobj(with_pp) if with_pp is not None else None
+        if (
+            lemma in lx.EN_PURPOSE_VERBS
+            and dobj is not None
+            and with_obj is not None
+            and _is_force(with_obj, sent_text)
+        ):
+            dests = _place_phrases(dobj)
+            unit_tok = with_obj
+            origins = origins or [
+                p
+                for t in with_obj.subtree
+                if t.dep_ == "prep" and _lower(t) == "from" and _pobj(t) is not None
+                for p in _place_phrases(_pobj(t))
+            ]
         # purpose: "to shore up Kursk", "to reinforce the area"
         if not dests:
             for c in tok.children:
@@ -677,12 +769,19 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
                 if g.dep_ == "pcomp"
             ]
             for c in arrivals:
+                # "Having left their positions near X, the marines were redeployed to Y"
+                if _lemma(c) in lx.EN_OBJECT_IS_ORIGIN and _child(c, "dobj") is not None:
+                    origins = _place_phrases(_child(c, "dobj"))
                 if _lemma(c) in ("arrive", "land"):
                     for p in c.children:
                         if p.dep_ == "prep" and _lower(p) in ("in", "at") and _pobj(p) is not None:
                             origins = _place_phrases(_pobj(p))
     if not origins and not dests:
         return None
+    if unit_tok is None and not is_noun:
+        unit_tok, where = _reduced_relative(tok)
+        if not origins and where:
+            origins = where
     if unit_tok is None:
         return None
     anaphoric = _unit_anaphor(unit_tok)
@@ -700,18 +799,14 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         for c in [
             c for n in _np_tokens(unit_tok, with_conj=False, place=False) for c in n.children
         ]:
-            if c.dep_ == "relcl":
+            if c.dep_ == "relcl" or (c.dep_ == "acl" and c.tag_ in ("VBN", "VBD", "VBG")):
                 for p in c.subtree:
-                    if (
-                        p.dep_ == "prep"
-                        and _lower(p) in ("in", "on", "at")
-                        and _pobj(p) is not None
-                    ):
+                    if p.dep_ == "prep" and _lower(p) in _LOCATIVE_PREPS and _pobj(p) is not None:
                         origins = _place_phrases(_pobj(p))[:1]
                         break
             if origins:
                 break
-    unit_text = _span_text(_np_tokens(unit_tok, with_conj=True, place=False))
+    unit_text = _unit_text(unit_tok)
     return {
         "unit_tok": unit_tok,
         "unit": unit_text,
@@ -726,6 +821,77 @@ def _frame(tok: Token, sent_text: str) -> dict[str, Any] | None:
         else "reported",
         "agent": _side_of(unit_tok, agent),
     }
+
+
+def _reduced_relative(verb: Token) -> tuple[Token | None, list[str]]:
+    """ "Troops previously deployed near X have been sent to Y" parsed as a clause of its
+    own: its subject is the unit, its locative PP where the unit stood before."""
+    for c in verb.children:
+        if c.dep_ in ("ccomp", "csubj") and c.i < verb.i and c.tag_ in ("VBD", "VBN"):
+            subj = _child(c, "nsubj", "nsubjpass")
+            if subj is None:
+                continue
+            where: list[str] = []
+            for p in c.children:
+                if p.dep_ == "prep" and _lower(p) in _LOCATIVE_PREPS and _pobj(p) is not None:
+                    where = _place_phrases(_pobj(p))[:1]
+                    break
+            return subj, where
+    return None, []
+
+
+def _unit_text(unit_tok: Token) -> str:
+    """Unit surface text; a name the parser split ("the 20th | Combined Arms Army") is
+    completed from the capitalised words up to an echelon noun right after it."""
+    toks = [
+        t
+        for t in _np_tokens(unit_tok, with_conj=True, place=False)
+        if not (t.dep_ == "amod" and t.tag_ == "VBG" and _is_move_verb(t))
+    ]
+    text = _span_text(toks)
+    last = max(t.i for t in toks)
+    if not re.search(r"\d(?:st|nd|rd|th)$", text):
+        return text
+    doc = unit_tok.doc
+    j = last + 1
+    while j < len(doc) and j - last <= 5 and doc[j].text[:1].isupper():
+        if _lower(doc[j]) in _ECHELON_WORDS:
+            return _span_text([*toks, *doc[last + 1 : j + 1]])
+        j += 1
+    return text
+
+
+def _gapped(verb: Token, unit_tok: Token | None) -> list[tuple[Token, list[str], list[str]]]:
+    """ "sent the 24th Brigade to X and the 41st to Y": the verb is left out of the second
+    conjunct, which the parser hangs on X (or on the unit) with its own PP."""
+    if unit_tok is None:
+        return []
+    lemma = _lemma(verb)
+    anchors = [unit_tok, verb]
+    for prep in _preps_of(verb):
+        obj = _pobj(prep)
+        if obj is not None and _pp_role(prep, lemma) in ("origin", "dest"):
+            anchors.append(obj)
+    found: list[tuple[Token, list[str], list[str]]] = []
+    for anchor in anchors:
+        for c in anchor.conjuncts:
+            if c.i < anchor.i or c is unit_tok or _pos(c) not in ("NOUN", "PROPN", "NUM"):
+                continue
+            origins: list[str] = []
+            dests: list[str] = []
+            for p in c.children:
+                obj = _pobj(p) if p.dep_ == "prep" else None
+                role = _pp_role(p, lemma) if obj is not None else None
+                if obj is not None and role in ("origin", "dest"):
+                    (origins if role == "origin" else dests).extend(_place_phrases(obj))
+            if not (origins or dests):
+                continue
+            name = _span_text(_np_tokens(c, with_conj=False, place=False))
+            ordinal = re.search(r"\d(?:st|nd|rd|th)\b", name)
+            common_noun = _pos(c) == "NOUN" and not _place_like(c, name)
+            if ordinal or common_noun or _is_force(c, ""):
+                found.append((c, origins, dests))
+    return found
 
 
 def _stray_participle_partner(tok: Token) -> Token | None:
@@ -834,4 +1000,19 @@ def extract(sentences: list[tuple[int, Sentence]]) -> list[Mention]:
             if frame["final"]:
                 m.extra["final"] = "1"
             out.append(m)
+            # a gapped conjunct needs a conjunction; most sentences have none
+            gaps = _gapped(tok, frame["unit_tok"]) if " and " in sent.text else []
+            taken = {p for _, go, gd in gaps for p in go + gd}
+            if taken:
+                # places of a gapped conjunct are not the first unit's
+                for key in ("origins", "dests"):
+                    kept = [p for p in frame[key] if p not in taken]
+                    m.extra[key] = "\x1f".join(kept)
+            for unit_tok, g_origins, g_dests in gaps:
+                g = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
+                g.unit = _span_text(_np_tokens(unit_tok, with_conj=False, place=False))
+                g.unit_anaphoric, g.order = False, unit_tok.i
+                g.chain = 1000 + len(chains) + unit_tok.i  # its own movement
+                g.extra = {"origins": "\x1f".join(g_origins), "dests": "\x1f".join(g_dests)}
+                out.append(g)
     return out

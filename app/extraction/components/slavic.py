@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from app.extraction import attribution as attr
 from app.extraction import lexicon as lx
+from app.extraction.gazetteer import resolve_place
 from app.extraction.mention import Mention
-from app.extraction.morph import Parse, normalize_word, parse
+from app.extraction.morph import Parse, analyzer, normalize_word, parse
 from app.extraction.segment import Sentence
 
 _PRONOUNS = {"його": "person", "її": "person", "его": "person", "ее": "person", "её": "person",
@@ -92,7 +94,29 @@ def _is_move(t: Tok) -> str | None:
                 return "verb"
     if t.p.pos == "NOUN" and t.p.lemma in lx.SL_MOVE_NOUNS:
         return "noun"
+    if t.p.pos == "ADJF" and t.p.lemma in lx.SL_MOVE_PARTICIPLES:
+        return "verb"
+    # a past-tense verb whose first reading is a noun ("прибыли" as "profit")
+    if t.p.pos in ("NOUN", "ADJF") and t.low.endswith(_PAST_ENDINGS) and _past_move(t.low):
+        return "verb"
     return None
+
+
+_PAST_ENDINGS = ("ли", "ла", "ло", "лись", "лися", "лась", "лася")
+
+
+@lru_cache(maxsize=4096)
+def _past_move(word: str) -> bool:
+    """Any past-tense verb reading of ``word`` is a movement verb (language by alphabet)."""
+    lang = "uk" if any(c in "іїєґ'" for c in word) else "ru"
+    for code in dict.fromkeys((lang, "uk", "ru")):
+        for r in analyzer(code).parse(word)[:8]:
+            if r.tag.POS == "VERB" and r.tag.tense == "past":
+                lem = normalize_word(r.normal_form)
+                base = lem[:-2] if lem.endswith(("ся", "сь")) else lem
+                if base in lx.SL_MOVE_VERBS:
+                    return True
+    return False
 
 
 def _is_word(t: Tok) -> bool:
@@ -137,10 +161,18 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
             break
         if seen_noun:
             # after the head only genitive modifiers or capitalised names continue the phrase
-            if not allow_gen:
-                break
+            if not allow_gen or _is_move(t):
+                break  # "з Бурятії прибули": a verb misread as a genitive noun
+            if (
+                "gent" in t.p.cases
+                and not _force_ok(toks, i, j)
+                and toks[i].p.lemma not in _UNIT_HEAD_EXTRA
+                and _force_follows(toks, j, end)
+            ):
+                break  # "на Курщину північнокорейських військових": the object, not the place
             if ("gent" in t.p.cases and t.low not in _QUANT_WORDS) or (
-                t.text[:1].isupper() and t.p.lemma not in lx.SL_FORCE_LEMMAS
+                t.text[:1].isupper()
+                and (t.p.lemma not in lx.SL_FORCE_LEMMAS or (t.text.isupper() and len(t.text) > 1))
             ):
                 j += 1
                 continue
@@ -149,6 +181,18 @@ def _np(toks: list[Tok], i: int, end: int, *, allow_gen: bool = True) -> int:
             seen_noun = True
         j += 1
     return j
+
+
+def _force_follows(toks: list[Tok], j: int, end: int) -> bool:
+    """toks[j:] is adjectives then a force noun (an animate object after a place)."""
+    k = j
+    while k < end and k - j < 4:
+        if toks[k].p.lemma in lx.SL_FORCE_LEMMAS:
+            return True  # "військових" is filed as an adjective
+        if toks[k].p.pos not in ("ADJF", "PRTF", "NUMR"):
+            return False
+        k += 1
+    return False
 
 
 def head_index(toks: list[Tok], head: Tok, a: int, b: int) -> int:
@@ -235,7 +279,8 @@ def _force_ok(toks: list[Tok], a: int, b: int) -> bool:
 
 
 def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: int,
-                 lemma: str) -> tuple[list[str], list[str], set[int]]:  # fmt: skip
+                 lemma: str, lang: str = "uk"
+                 ) -> tuple[list[str], list[str], set[int]]:  # fmt: skip
     origins: list[str] = []
     dests: list[str] = []
     used: set[int] = set()
@@ -268,7 +313,22 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             role = None
         elif not toward and role == "dest":
             need = lx.SL_DEST_PREPS[low]
-            if cases and need not in cases and not (need == "accs" and "nomn" in cases):
+            names = [x for x in toks[k:end] if x.text[:1].isupper()]
+            misread_name = (
+                head.text[:1].isupper()
+                and (
+                    (need in ("gent", "datv") and cases <= {"nomn", "voct"})
+                    # "в Часов Яр": one word of a two-word name reads as another case
+                    or (len(names) > 1 and any(need in x.p.cases for x in names))
+                )
+                and resolve_place(_phrase(toks, start, end, text, base), lang) is not None
+            )
+            if (
+                cases
+                and need not in cases
+                and not (need == "accs" and "nomn" in cases)
+                and not misread_name
+            ):
                 role = None
         # "з авіабази X в провінції Y": an acc/loc-ambiguous phrase right after an origin
         # says where the origin is, not where the unit goes
@@ -303,10 +363,18 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
         shared = _shared_head(toks, k, hi)
         if role is not None and shared is not None:
             # "з Херсонського та Запорізького напрямків": one place per adjective
-            listed.extend(_phrase(toks, a, a + 1, text, base) for a in shared[0])
+            head_sg = _singular(toks[shared[1] - 1], lang)
+            listed.extend(
+                f"{_phrase(toks, a, a + 1, text, base)} {head_sg}".strip() for a in shared[0]
+            )
             used.update(range(i, shared[1]))
             i = shared[1]
             continue
+        if toks[k].p.lemma in lx.SL_GENERIC_PLACE_HEADS or toks[end - 1].p.lemma in (
+            lx.SL_GENERIC_PLACE_HEADS | {"рубіж", "рубеж"}
+        ):
+            # "на вигідніші рубежі ближче до кордону / під Бахмутом": the qualifier places them
+            end = _locating_tail(toks, end, hi)
         only_adj = all(x.p.pos in ("ADJF", "ADVB", "PRTF") for x in toks[k:end])
         ok = _place_ok(toks, start, end) or (only_adj and role == "dest" and bool(origins))
         if ok:
@@ -321,6 +389,24 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
             if phrase:
                 listed.append(phrase)
                 used.update(range(i, end))
+                # "з Часова Яра и Торецка": further names share the preposition
+                while (
+                    end + 1 < hi
+                    and toks[end].low in ("і", "й", "та", "и")
+                    and toks[end + 1].text[:1].isupper()
+                    and toks[end + 1].p.pos not in ("PREP", "CONJ")
+                    and toks[end + 1].p.lemma not in lx.SL_FORCE_LEMMAS
+                ):
+                    nxt_end = _np(toks, end + 1, hi)
+                    if nxt_end <= end + 1:
+                        break
+                    agrees = not cases or bool(toks[end + 1].p.cases & cases)
+                    nxt_phrase = _phrase(toks, end + 1, nxt_end, text, base)
+                    if not agrees and resolve_place(nxt_phrase, lang) is None:
+                        break
+                    listed.append(_phrase(toks, end + 1, nxt_end, text, base))
+                    used.update(range(end, nxt_end))
+                    end = nxt_end
         i = max(end, i + 1)
     # accusative object of leave-verbs is the origin: "залишили Суджу"
     if lemma in lx.SL_OBJECT_IS_ORIGIN:
@@ -345,16 +431,119 @@ def _scan_places(toks: list[Tok], lo: int, hi: int, verb: int, text: str, base: 
     return origins, dests, used
 
 
+_NEAR_WORDS = {"під", "под", "біля", "поблизу", "возле", "около", "вблизи", "неподалік"}
+
+
+def _locating_tail(toks: list[Tok], end: int, hi: int) -> int:
+    """Extend a generic spot ("позиції") over "ближче до X" / "під X" that locates it."""
+    j = end
+    if j + 1 < hi and toks[j].low in ("ближче", "ближе") and toks[j + 1].low in ("до", "к"):
+        j += 2
+    elif j < hi and toks[j].low in _NEAR_WORDS:
+        j += 1
+    else:
+        return end
+    tail = _np(toks, j, hi)
+    return tail if tail > j else end
+
+
+# The Ukrainian dictionary does not inflect; the heads front reports share, by hand.
+_UK_SINGULAR = {
+    "напрямків": "напрямку", "напрямки": "напрямок", "напрямках": "напрямку",
+    "областей": "області", "областях": "області", "районів": "району", "райони": "район",
+    "фронтів": "фронту", "ділянок": "ділянки", "ділянки": "ділянку", "кордонів": "кордону",
+    "регіонів": "регіону", "регіони": "регіон", "секторів": "сектору",
+}  # fmt: skip
+
+
+_STAY_PREPS = {"в", "у", "во", "на", "під", "под", "біля", "около", "возле", "поблизу", "вблизи"}
+_RELATIVES = {"який", "яка", "яке", "які", "котрий", "который", "которая", "которое", "которые"}
+
+
+def _stay_origin(toks: list[Tok], verb: int, text: str) -> str | None:
+    """Where the unit stood before the movement: a stay verb or participle earlier in the
+    sentence with its locative phrase ("ранее находившиеся в X", "які стояли під X")."""
+    for j in range(verb):
+        t = toks[j]
+        if t.p.pos not in ("VERB", "PRTF", "PRTS", "GRND", "INFN"):
+            continue
+        lemmas = {_verb_lemma(t), *t.p.lemmas}
+        if not any(lem in lx.SL_STAY_VERBS for lem in lemmas):
+            continue
+        for a in range(j + 1, min(verb, j + 4)):
+            if toks[a].low in _STAY_PREPS:
+                end = _np(toks, a + 1, verb)
+                if end > a + 1 and _place_ok(toks, a + 1, end):
+                    return _phrase(toks, a + 1, end, text, 0)
+                break
+    return None
+
+
+_DASHES = ("—", "–", "-")
+
+
+def _gapped(
+    toks: list[Tok], verb: int, hi: int, text: str, lemma: str, lang: str
+) -> list[tuple[str, list[str], list[str], int]]:
+    """ "перекинули 24-ту бригаду до X, а 41-шу — до Y": a second unit with the verb left
+    out, marked by a dash, moves to its own place."""
+    found: list[tuple[str, list[str], list[str], int]] = []
+    n = len(toks)
+    for j in range(verb + 1, min(n, hi + 1) - 3):
+        if toks[j].text != "," or toks[j + 1].low not in ("а", "і", "й", "и", "та"):
+            continue
+        dash = next((d for d in range(j + 3, min(n, j + 7)) if toks[d].text in _DASHES), None)
+        if dash is None or dash + 1 >= n:
+            continue
+        middle = toks[j + 2 : dash]
+        if any(_is_move(t) or t.p.pos == "VERB" for t in middle):
+            continue
+        if not any(t.text[:1].isdigit() or t.p.lemma in lx.SL_FORCE_LEMMAS for t in middle):
+            continue
+        if toks[dash + 1].low not in lx.SL_DEST_PREPS and toks[dash + 1].low not in (
+            lx.SL_ORIGIN_PREPS
+        ):
+            continue
+        end = next((e for e in range(dash + 1, n) if toks[e].text in (",", ";", ".")), n)
+        origins, dests, _ = _scan_places(toks, dash + 1, end, dash, text, 0, lemma, lang)
+        if origins or dests:
+            found.append((_phrase(toks, j + 2, dash, text, 0), origins, dests, j))
+    return found
+
+
+def _singular(head: Tok, lang: str) -> str:
+    """The singular of a plural head noun in the same case ("напрямків" -> "напрямку")."""
+    for r in analyzer(lang).parse(head.low)[:4]:
+        if r.tag.POS == "NOUN" and r.tag.number == "plur" and r.tag.case:
+            form = r.inflect({"sing", r.tag.case})
+            if form is not None:
+                word = str(form.word)
+                return word[:1].upper() + word[1:] if head.text[:1].isupper() else word
+    return _UK_SINGULAR.get(head.low, head.text)
+
+
 def _shared_head(toks: list[Tok], k: int, hi: int) -> tuple[list[int], int] | None:
-    """ADJ (та|і|и) ADJ NOUN-plural: two places sharing one plural head noun."""
-    if k + 3 >= hi or toks[k].p.pos != "ADJF" or not toks[k].text[:1].isupper():
+    """ADJ (, ADJ)* (та|і|и) ADJ NOUN-plural: places sharing one plural head noun."""
+    adjs: list[int] = []
+    j = k
+    while j < hi and toks[j].p.pos == "ADJF" and toks[j].text[:1].isupper():
+        adjs.append(j)
+        if j + 1 < hi and toks[j + 1].text == ",":
+            j += 2
+        elif j + 1 < hi and toks[j + 1].low in ("і", "й", "та", "и"):
+            j += 2
+            if j < hi and toks[j].p.pos == "ADJF" and toks[j].text[:1].isupper():
+                adjs.append(j)
+                j += 1
+            break
+        else:
+            return None
+    if len(adjs) < 2 or j >= hi or toks[j - 1].p.pos != "ADJF":
         return None
-    if toks[k + 1].low not in ("і", "й", "та", "и") or toks[k + 2].p.pos != "ADJF":
+    head = toks[j]
+    if head.p.pos != "NOUN" or not (head.p.plural or head.p.lemma in lx.SL_PLACE_LEMMAS):
         return None
-    head = toks[k + 3]
-    if head.p.pos != "NOUN" or not head.p.plural:
-        return None
-    return [k, k + 2], k + 4
+    return adjs, j + 1
 
 
 def _inner_places(
@@ -392,7 +581,27 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
           base: int, nominal: bool) -> tuple[str | None, bool]:  # fmt: skip
     """First force noun phrase of the clause; for nominalisations the genitive after it."""
     order = list(range(verb + 1, hi)) if nominal else [*range(lo, verb), *range(verb + 1, hi)]
-    agent_only = [j for j in order if toks[j].p.lemma in lx.SL_AGENT_LEMMAS]
+    v = toks[verb] if 0 <= verb < len(toks) else None
+    if (
+        not nominal
+        and v is not None
+        and v.p.pos == "VERB"
+        and not v.low.endswith(("ся", "сь"))
+        and any(
+            j not in used and "accs" in toks[j].p.cases and toks[j].p.lemma in lx.SL_FORCE_LEMMAS
+            for j in range(verb + 1, hi)
+        )
+    ):
+        # "Армия перебросила 24-ю бригаду": the object of an active verb is what moved
+        order = [*range(verb + 1, hi), *range(lo, verb)]
+    # the enemy, or an army named by its abbreviation ("ЗСУ перекинули 24-ту бригаду"),
+    # names who moves only when no unit is named
+    agent_only = [
+        j
+        for j in order
+        if toks[j].p.lemma in lx.SL_AGENT_LEMMAS
+        or (toks[j].text.isupper() and len(toks[j].text) > 1)
+    ]
     order = [j for j in order if j not in agent_only] + agent_only
     for j in order:
         if j in used:
@@ -416,9 +625,14 @@ def _unit(toks: list[Tok], lo: int, hi: int, used: set[int], verb: int, text: st
             toks[a - 1].p.pos in ("ADJF", "NUMR", "PRTF") or toks[a - 1].low in _QUANT_WORDS
             or toks[a - 1].text[:1].isdigit() or toks[a - 1].p.lemma in _UNIT_HEAD_EXTRA
             or toks[a - 1].text in ("-",)
+            # "24-ю и 41-ю бригады": coordinated numbers share the head
+            or (toks[a - 1].low in ("і", "й", "та", "и") and a - 2 >= lo
+                and toks[a - 2].text[:1].isdigit())
         ) and toks[a - 1].p.lemma not in lx.SL_CLAUSE_BREAKS:  # fmt: skip
             a -= 1
         b = _np(toks, j, hi)
+        if j < verb < b:
+            b = verb  # a verb misread as a genitive noun ("Десантники прибыли")
         while b > j + 1 and (b - 1) in used:
             b -= 1
         return _phrase(toks, a, b, text, base) or None, False
@@ -429,8 +643,6 @@ def _district_units(
     toks: list[Tok], a: int, b: int, used: set[int], text: str
 ) -> list[tuple[str, str]]:
     """Force nouns followed by a military district in the genitive."""
-    from app.extraction.gazetteer import resolve_place
-
     found: list[tuple[str, str]] = []
     for j in range(a, b - 1):
         t = toks[j]
@@ -623,12 +835,30 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
             if kind == "noun":
                 left = k + 1
             lemma = _verb_lemma(t)
-            origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma)
+            gapped_text = kind == "verb" and ("—" in text or "–" in text or " - " in text)
+            gaps = _gapped(toks, k, right, text, lemma, lang) if gapped_text else []
+            if gaps:
+                right = gaps[0][3]  # the gapped conjunct holds its own places
+            origins, dests, used = _scan_places(toks, left, right, k, text, 0, lemma, lang)
+            if not origins and kind == "verb":
+                # "бригада, яка утримувала позиції під X, виведена ...": where it stood
+                stayed = _stay_origin(toks, k, text)
+                if stayed:
+                    origins = [stayed]
             if not origins and not dests:
                 continue
             if kind == "verb" and _demanded(toks, k):
                 continue
             unit, anaphoric = _unit(toks, lo, hi, used, k, text, 0, kind == "noun")
+            if (
+                unit is None
+                and lo >= 2
+                and toks[lo - 1].text == ","
+                and (toks[lo].p.lemmas | {toks[lo].low}) & _RELATIVES
+            ):
+                # "Підрозділи, які ..., перекинули": the unit is the relative's antecedent
+                a = _clause_bounds(toks, lo - 2)[0]
+                unit, anaphoric = _unit(toks, a, lo - 1, used, lo - 1, text, 0, False)
             if unit is None and kind == "noun":
                 continue
             chain = clause_ids.setdefault((lo, hi), len(clause_ids))
@@ -647,6 +877,12 @@ def extract(sentences: list[tuple[int, Sentence]], lang: str) -> list[Mention]:
             m.extra["dests"] = "\x1f".join(dests)
             m.quote_tail = _in_quote(text, t.start)
             out.append(m)
+            for g_unit, g_origins, g_dests, _ in gaps:
+                g = Mention(**{f: getattr(m, f) for f in Mention.__slots__ if f != "extra"})
+                g.unit, g.unit_anaphoric, g.order = g_unit, False, m.order + 1
+                g.chain = 2000 + m.chain  # a movement of its own
+                g.extra = {"origins": "\x1f".join(g_origins), "dests": "\x1f".join(g_dests)}
+                out.append(g)
             # "..., а також частини Ленінградського військового округу": a further unit
             # named by its home district moves from that district
             for unit2, district in _district_units(toks, k + 1, hi, used, text):

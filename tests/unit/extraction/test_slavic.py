@@ -140,6 +140,9 @@ def test_ru_quote_speaker_and_pronoun_attribution() -> None:
 
 def test_two_adjectives_sharing_a_plural_head() -> None:
     records = run("Росія перекидає підрозділи з Херсонського та Запорізького напрямків на Курщину.")
-    assert pairs(records) == {("Херсонського", "Курщину"), ("Запорізького", "Курщину")}
+    assert pairs(records) == {
+        ("Херсонського напрямку", "Курщину"),
+        ("Запорізького напрямку", "Курщину"),
+    }
     kinds = {r.origin_place.kind for r in records if r.origin_place is not None}
     assert kinds == {"front_direction"}
