@@ -62,6 +62,8 @@ class Server:
             "DATABASE_URL": url,
             "TROOPWATCH_ENVIRONMENT": "production",
             "TROOPWATCH_SECRET_KEY": "bench-only-" + "k" * 24,
+            # Browsing is measured, not extraction: no model loading competes with the load.
+            "TROOPWATCH_WARM_EXTRACTOR": "false",
             **(extra_env or {}),
         }
         self.process = subprocess.Popen(
