@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.entities.service import geo_precision
 from app.extraction.records import GazetteerEntry
-
-_KIND_PRECISION = {"city": 2, "town": 2, "village": 1, "settlement": 2}
 
 
 def load_gazetteer(session: Session, entries: Iterable[GazetteerEntry]) -> int:
@@ -39,7 +38,7 @@ def load_gazetteer(session: Session, entries: Iterable[GazetteerEntry]) -> int:
                         entry.lat,
                         entry.lon,
                         entry.geonames_id,
-                        _KIND_PRECISION.get(entry.kind, 3),
+                        geo_precision(entry.kind),
                         list(entry.aliases),
                     )
                 )

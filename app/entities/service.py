@@ -13,6 +13,10 @@ from app.extraction.records import PlaceMatch
 _PRECISION = {"city": 2, "town": 2, "village": 1, "settlement": 2}
 
 
+def geo_precision(kind: str) -> int:
+    return _PRECISION.get(kind, 3)
+
+
 def place_id_for(session: Session, match: PlaceMatch) -> int:
     """The id of the gazetteer place ``match`` names, inserting it on first use."""
     stmt = (
@@ -25,7 +29,7 @@ def place_id_for(session: Session, match: PlaceMatch) -> int:
             lat=match.lat,
             lon=match.lon,
             geonames_id=match.geonames_id,
-            geo_precision=_PRECISION.get(match.kind, 3),
+            geo_precision=geo_precision(match.kind),
         )
         .on_conflict_do_nothing(index_elements=[Place.key])
         .returning(Place.id)

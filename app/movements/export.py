@@ -75,9 +75,9 @@ class ExportRows:
             self._session = None
 
 
-def _batched(chunks: Iterable[str], *, prefix: str = "") -> Iterator[bytes]:
+def _batched(chunks: Iterable[str]) -> Iterator[bytes]:
     """Join small text pieces into one UTF-8 chunk per ``BATCH_ROWS`` pieces."""
-    pending: list[str] = [prefix] if prefix else []
+    pending: list[str] = []
     for chunk in chunks:
         pending.append(chunk)
         if len(pending) >= BATCH_ROWS:
@@ -184,13 +184,6 @@ class CsvExport:
                 self._cursor.close()
         finally:
             session.close()
-
-
-def stream_csv(
-    session_factory: SessionFactory, filters: MovementFilters, *, bom: bool = False
-) -> Iterator[bytes]:
-    """CSV bytes: a header, then one flat row per movement, flushed every ``BATCH_ROWS`` rows."""
-    return iter(CsvExport(session_factory, filters, bom=bom))
 
 
 def _json_value(value: Any) -> Any:

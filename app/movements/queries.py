@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -326,14 +326,6 @@ def page_of_movements(session: Session, filters: MovementFilters) -> MovementPag
         next_cursor = cursor_for(rows[-1], filters.sort)
     total, estimated = count_or_estimate(session, filters, exact_limit=EXACT_COUNT_LIMIT)
     return MovementPage(rows=rows, next_cursor=next_cursor, total=total, estimated=estimated)
-
-
-def iter_movements(
-    session: Session, filters: MovementFilters, *, batch_size: int = 1000
-) -> Iterator[Movement]:
-    """Every matching movement in order, fetched through a server-side cursor."""
-    stmt = filtered_movements(filters).execution_options(yield_per=batch_size)
-    yield from session.scalars(stmt)
 
 
 # Flat columns of one exported movement, in export order (CSV header, JSON keys).

@@ -16,6 +16,7 @@ from app.audit.models import Revision
 from app.audit.service import Change
 from app.entities.models import Place, Source, Unit
 from app.entities.service import place_id_for, source_id_for, unit_id_for
+from app.extraction import EXTRACTOR_VERSION
 from app.extraction.records import MovementRecord
 from app.movements.models import DatePrecision, Movement, Provenance, ReviewStatus, Status
 
@@ -29,8 +30,6 @@ def movement_from_record(session: Session, article: Article, record: MovementRec
     if event_date is None and article.published_at is not None:
         # No date in the text: the report's date is the best an analyst can sort by.
         event_date, precision = article.published_at, DatePrecision.REPORTED.value
-    from app.extraction import EXTRACTOR_VERSION
-
     return Movement(
         article_id=article.id,
         unit_text=_clip(record.unit, 300),
