@@ -28,6 +28,7 @@ from app.imports.service import ImportNotFound
 from app.jobs import start_inprocess_worker, stop_inprocess_worker
 from app.maps import views as map_views
 from app.movements import views as movement_views
+from app.movements.cache import aggregate_cache
 from app.movements.filters import FilterError
 from app.ops import health
 from app.ops.dberrors import outage_response
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
         lifespan=lifespan,
     )
     app.state.settings = settings
+    aggregate_cache.enabled = settings.aggregate_cache
+    aggregate_cache.max_weight = settings.aggregate_cache_weight
     install_security(app)  # before any router: sign-in and CSRF apply to every route
     app.state.session_factory = session_factory
     app.add_middleware(

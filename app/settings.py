@@ -28,6 +28,10 @@ class Settings(BaseSettings):
 
     # Load the extraction models in the background at start-up, so the first paste is fast.
     warm_extractor: bool = True
+    # Facets, timeline, map and counts are kept per process until the data changes (see
+    # app/movements/cache.py); the weight bounds how many rows the kept results hold in all.
+    aggregate_cache: bool = True
+    aggregate_cache_weight: int = 250_000
 
     max_article_chars: int = 500_000
     max_title_chars: int = 300

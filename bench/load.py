@@ -7,6 +7,10 @@ like a person reading. The app runs under uvicorn in a child process. Reports p5
 response times seen by the clients and every error.
 
     BENCH_DATABASE_URL=postgresql://... .venv/bin/python bench/load.py [--users 50 --seconds 60]
+
+A fresh server starts with its aggregate cache empty, so a plain run measures a cold start:
+every facet sidebar, timeline and map is computed at least once. ``--warmup 60`` browses for a
+minute first (not counted) to measure the steady state; ``--no-cache`` measures without it.
 """
 
 from __future__ import annotations
@@ -122,16 +126,32 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=0,
+        help="seconds of the same browsing before the measured run, not counted (steady state)",
+    )
+    parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="serve with the aggregate cache switched off (TROOPWATCH_AGGREGATE_CACHE=false)",
+    )
     args = parser.parse_args()
     url = database_url()
     # Every page is behind sign-in: the analysts share one viewer session.
     token = bench_session_token(url, Settings(environment="production", secret_key="b" * 32))
-    with Server(url, workers=args.workers) as server:
+    extra_env = {"TROOPWATCH_AGGREGATE_CACHE": "false"} if args.no_cache else None
+    with Server(url, workers=args.workers, extra_env=extra_env) as server:
+        if args.warmup:
+            asyncio.run(run(server.base, args.users, args.warmup, token))
         by_kind, errors = asyncio.run(run(server.base, args.users, args.seconds, token))
     times = [t for samples in by_kind.values() for t in samples]
     p95 = percentile(times, 95)
     print(
-        f"{args.users} analysts for {args.seconds:.0f} s, {args.workers} uvicorn workers: "
+        f"{args.users} analysts for {args.seconds:.0f} s"
+        f"{f' after {args.warmup:.0f} s of warm-up' if args.warmup else ''}, "
+        f"{args.workers} uvicorn workers{', aggregate cache off' if args.no_cache else ''}: "
         f"{len(times):,} responses ({len(times) / args.seconds:.1f}/s)"
     )
     print(

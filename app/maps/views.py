@@ -20,7 +20,9 @@ router = APIRouter()
 
 def map_json(data: MapData, filters: MovementFilters, tile_url: str | None) -> str:
     """What static/map.js draws, as JSON safe to embed in a <script> element."""
-    base = filters.query_params(after=None)
+    # Each route's records: the map's filter (without any end it names) plus the route's ends.
+    base = filters.query_string(after=None, origin_id=None, destination_id=None)
+    records = f"/map/route?{base}&" if base else "/map/route?"
     payload: dict[str, Any] = {
         "tileUrl": tile_url,
         "places": [
@@ -43,10 +45,7 @@ def map_json(data: MapData, filters: MovementFilters, tile_url: str | None) -> s
                 "label": f"{r.origin} → {r.destination}",
                 "movements": r.movements,
                 "sources": r.sources,
-                "records": "/map/route?"
-                + MovementFilters.from_query(
-                    {**base, "origin_id": str(r.origin_id), "destination_id": str(r.destination_id)}
-                ).query_string(),
+                "records": f"{records}origin_id={r.origin_id}&destination_id={r.destination_id}",
             }
             for r in data.routes
         ],

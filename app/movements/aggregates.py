@@ -6,12 +6,9 @@ a number shown in a facet, a lane, an arrow or on the dashboard counts the rows 
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from threading import Lock
-from time import monotonic
 from typing import Any
 
 from sqlalchemy import (
@@ -34,6 +31,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from app.articles.models import Article
 from app.entities.models import Place, Source
+from app.movements.cache import aggregate_cache
 from app.movements.filters import MovementFilters
 from app.movements.models import EARLIEST_DATE_SQL, Movement
 from app.movements.queries import (
@@ -118,32 +116,6 @@ def sample_for(matches: int) -> Sample | None:
     # Reading a small share of the pages beats fetching every match through an index; past
     # that, keep the index and thin out the rows it finds.
     return Sample(share=share, pages=share <= SAMPLE_PAGES_UP_TO)
-
-
-# Estimates are approximate anyway: one computed for a filter serves everyone asking for the
-# same filter for this long (per process), so that many analysts on the same broad views do
-# not each scan a sample. Exact figures are never kept.
-ESTIMATE_SECONDS = 60.0
-_ESTIMATES_KEPT = 256
-_estimates: OrderedDict[tuple[str, ...], tuple[float, Any]] = OrderedDict()
-_estimates_lock = Lock()
-
-
-def kept_estimate(key: tuple[str, ...]) -> Any | None:
-    """An estimate stored under ``key`` less than ``ESTIMATE_SECONDS`` ago, else None."""
-    with _estimates_lock:
-        found = _estimates.get(key)
-        if found is None or monotonic() - found[0] > ESTIMATE_SECONDS:
-            return None
-        return found[1]
-
-
-def keep_estimate(key: tuple[str, ...], value: Any) -> None:
-    with _estimates_lock:
-        _estimates[key] = (monotonic(), value)
-        _estimates.move_to_end(key)
-        while len(_estimates) > _ESTIMATES_KEPT:
-            _estimates.popitem(last=False)
 
 
 def _scaled(sample: Sample | None, count: int) -> int:
@@ -433,8 +405,18 @@ def timeline(
 ) -> Timeline:
     """Dated movements in lanes by ``group`` (largest lane first), at most ``max_items`` drawn.
 
-    For a broad filter the lane counts and totals come from a sample (``estimated``).
+    For a broad filter the lane counts and totals come from a sample (``estimated``). Kept
+    between requests until the data changes (``cache.aggregate_cache``): treat it as read-only.
     """
+    return aggregate_cache.get(
+        session,
+        ("timeline", *filters.filter_items(), group, max_items),
+        lambda: _timeline(session, filters, group, max_items),
+        weight=lambda built: len(built.lanes) + built.shown,
+    )
+
+
+def _timeline(session: Session, filters: MovementFilters, group: str, max_items: int) -> Timeline:
     lane_key = DIMENSIONS[group]
     lane_expr = func.lower(lane_key)
     dated = Movement.event_date.is_not(None)
@@ -574,12 +556,19 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
     The ``max_routes`` largest routes are returned; the rest are counted in ``hidden_*``. One
     scan groups the rows by their (located) ends; the ranking, the cap, the place totals and
     the unmapped count are all computed in SQL from those groups. For a broad filter the
-    counts come from a sample (``estimated``).
+    counts come from a sample (``estimated``). Kept between requests until the data changes
+    (``cache.aggregate_cache``): treat it as read-only.
     """
+    return aggregate_cache.get(
+        session,
+        ("map", *filters.filter_items(), max_routes),
+        lambda: _map_data(session, filters, max_routes),
+        weight=lambda built: len(built.routes) + len(built.places),
+    )
+
+
+def _map_data(session: Session, filters: MovementFilters, max_routes: int) -> MapData:
     sample = choose_sample(session, filters)
-    key = ("map", filters.query_string(after=None), str(max_routes))
-    if sample is not None and isinstance(kept := kept_estimate(key), MapData):
-        return kept
     oid = case((_located(OriginPlace), OriginPlace.id))
     did = case((_located(DestinationPlace), DestinationPlace.id))
     pairs = (
@@ -662,7 +651,7 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
             )
             setattr(place, "outflow" if r.kind == "out" else "inflow", _scaled(sample, int(r.n)))
     drawn = [route for _, route in sorted(routes, key=lambda item: item[0])]
-    data = MapData(
+    return MapData(
         routes=drawn,
         places=sorted(places.values(), key=lambda p: -(p.inflow + p.outflow)),
         total=total,
@@ -671,9 +660,6 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
         hidden_movements=max(0, all_movements - sum(r.movements for r in drawn)),
         estimated=sample is not None,
     )
-    if sample is not None:
-        keep_estimate(key, data)
-    return data
 
 
 # -- place pages ------------------------------------------------------------------------------

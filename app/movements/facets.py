@@ -7,7 +7,6 @@ rows its count counted (a substring filter would also catch "Kursk" inside "Kurs
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import cast
 
 from sqlalchemy.orm import Session
 
@@ -16,10 +15,9 @@ from app.movements.aggregates import (
     ValueCounts,
     choose_sample,
     date_histogram,
-    keep_estimate,
-    kept_estimate,
     value_counts_many,
 )
+from app.movements.cache import aggregate_cache
 from app.movements.filters import MovementFilters
 
 # (dimension, heading, query parameter a value sets)
@@ -98,21 +96,42 @@ def _date_label(start: str, end: str, unit: str) -> str:
     return start if start == end else f"{start} – {end}"
 
 
-def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) -> Facets:
-    """Every facet for ``filters``; counts honour the whole filter, including the facet's own.
+@dataclass(frozen=True)
+class _Counted:
+    """What a facet sidebar counts, without its links (which depend on sort and paging too)."""
 
-    Past ``aggregates.SAMPLE_ABOVE`` matches the counts are estimated from a sample.
-    """
-    facets = []
+    counts: dict[str, ValueCounts]
+    histogram: DateHistogram
+    sample_share: float | None
+
+
+def _count(session: Session, filters: MovementFilters, limit: int) -> _Counted:
     sample = choose_sample(session, filters)
-    key = ("facets", filters.query_string(after=None), str(limit))
-    if sample is not None and (kept := kept_estimate(key)) is not None:
-        return cast(Facets, kept)
     every = value_counts_many(
         session, filters, [name for name, _, _ in FACETS], limit=limit, sample=sample
     )
+    histogram = date_histogram(session, filters, sample=sample)
+    return _Counted(every, histogram, None if sample is None else sample.share)
+
+
+def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) -> Facets:
+    """Every facet for ``filters``; counts honour the whole filter, including the facet's own.
+
+    Past ``aggregates.SAMPLE_ABOVE`` matches the counts are estimated from a sample. The
+    counts are kept between requests until the data changes (``cache.aggregate_cache``), for
+    every sort order of the same filter; the links are made for this request.
+    """
+    counted = aggregate_cache.get(
+        session,
+        ("facets", *filters.filter_items(), limit),
+        lambda: _count(session, filters, limit),
+        weight=lambda c: (
+            20 + len(c.histogram.buckets) + sum(len(v.values) for v in c.counts.values())
+        ),
+    )
+    facets = []
     for name, heading, param in FACETS:
-        counts = every[name]
+        counts = counted.counts[name]
         facets.append(
             Facet(
                 name=name,
@@ -123,7 +142,7 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
                 missing=counts.missing,
             )
         )
-    histogram = date_histogram(session, filters, sample=sample)
+    histogram = counted.histogram
     dates = []
     for bucket in histogram.buckets:
         start, end = bucket.start.isoformat(), bucket.end.isoformat()
@@ -131,12 +150,6 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
         dates.append(
             DateLink(start, end, _date_label(start, end, histogram.unit), bucket.count, query)
         )
-    built = Facets(
-        facets=facets,
-        histogram=histogram,
-        dates=dates,
-        sample_share=None if sample is None else sample.share,
+    return Facets(
+        facets=facets, histogram=histogram, dates=dates, sample_share=counted.sample_share
     )
-    if sample is not None:
-        keep_estimate(key, built)
-    return built

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, selectinload
 
 from app.articles.models import Article
 from app.entities.models import Place, Source, Unit
+from app.movements.cache import aggregate_cache
 from app.movements.filters import Cursor, MovementFilters
 from app.movements.models import EARLIEST_DATE_SQL, Movement
 
@@ -324,7 +325,12 @@ def page_of_movements(session: Session, filters: MovementFilters) -> MovementPag
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
         next_cursor = cursor_for(rows[-1], filters.sort)
-    total, estimated = count_or_estimate(session, filters, exact_limit=EXACT_COUNT_LIMIT)
+    # Kept between requests until the data changes, as sort and paging do not change it.
+    total, estimated = aggregate_cache.get(
+        session,
+        ("count", *filters.filter_items(), EXACT_COUNT_LIMIT),
+        lambda: count_or_estimate(session, filters, exact_limit=EXACT_COUNT_LIMIT),
+    )
     return MovementPage(rows=rows, next_cursor=next_cursor, total=total, estimated=estimated)
 
 

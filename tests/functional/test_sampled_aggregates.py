@@ -16,7 +16,6 @@ from app.movements.aggregates import (
     timeline,
     value_counts_many,
 )
-from app.movements.facets import build_facets
 from app.movements.filters import MovementFilters
 from tests.factories import make_article, make_movement
 
@@ -114,20 +113,3 @@ def test_table_defers_its_facets_past_the_exact_count(
     monkeypatch.setattr(queries, "EXACT_COUNT_LIMIT", 1_000)
     page = client.get("/movements?status=planned").text
     assert 'data-facet="unit"' in page
-
-
-def test_estimates_are_kept_for_a_while_and_exact_counts_never(
-    session: Session, forty: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    _sample_everything(monkeypatch)
-    filters = MovementFilters.from_query({"unit_is": "0th brigade", "status": "planned"})
-    first = build_facets(session, filters)
-    assert first.estimated
-    assert build_facets(session, filters) is first
-    assert map_data(session, filters) is map_data(session, filters)
-    monkeypatch.setattr(aggregates, "ESTIMATE_SECONDS", -1.0)
-    assert build_facets(session, filters) is not first
-    monkeypatch.setattr(aggregates, "SAMPLE_ABOVE", 20_000)
-    exact = build_facets(session, filters)
-    assert not exact.estimated
-    assert build_facets(session, filters) is not exact

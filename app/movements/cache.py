@@ -1,0 +1,165 @@
+"""Aggregates kept between requests until the data they count changes.
+
+Facets, timeline lanes, map routes and counts over a million rows cost tens to hundreds of
+milliseconds each, and many analysts ask for the same broad views. Each process keeps the
+results it computed, keyed by what was asked and by the database's *data version*: the
+``data_version`` sequence that every statement changing movement, article, place, unit or source
+advances (migration 0107). A kept result is served while the version is unchanged, so an edit is
+reflected on the very next request, in every process, with no time-based expiry.
+
+Why the result is correct, step by step:
+
+1. The version ``v`` is read first. Every writer advances the sequence in a statement trigger
+   *after* taking a shared advisory lock that it holds until its transaction ends.
+2. Before computing, the reader checks that no transaction holds that lock (its own included).
+   Then every change numbered ``<= v`` has committed (or rolled back), so the figures computed
+   next, in newer snapshots, include all of them: storing them under ``v`` is safe.
+   A writer in flight means the figures are computed but not kept.
+3. A change committed later advanced the sequence past ``v``: nobody asks for ``v`` again.
+
+Sequences are not transactional: writers never wait for each other or for readers here, and a
+rolled-back writer only costs one recomputation. Kept values are shared between requests and
+threads: callers must treat them as read-only.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+
+# The advisory lock the writers' trigger holds (migration 0107): "tw" and "dv" in ASCII.
+LOCK_KEYS = (29815, 25718)
+
+# The sequence's identity is part of the version: a database restored from a dump recreates
+# the sequence (a new oid) and may set it back to a value this process has already seen.
+_VERSION = text("SELECT 'data_version'::regclass::oid, last_value, is_called FROM data_version")
+_WRITERS = text(
+    "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory'"
+    " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+    " AND classid = :k1 AND objid = :k2 AND objsubid = 2)"
+)
+
+
+@dataclass(frozen=True)
+class CacheStats:
+    hits: int
+    misses: int
+    # Results computed while a writer was in flight, so not kept.
+    unkept: int
+    entries: int
+    weight: int
+
+
+class AggregateCache:
+    """A least-recently-used map of ``key -> (data version, value)``, bounded by total weight.
+
+    A value's weight is roughly how many rows or objects it holds, so that a few big timelines
+    cannot push the process's memory up: the oldest entries go first past ``max_weight``.
+    """
+
+    def __init__(self, *, max_weight: int = 250_000, enabled: bool = True) -> None:
+        self.max_weight = max_weight
+        self.enabled = enabled
+        self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
+        self._weight = 0
+        self._lock = threading.Lock()
+        # One lock per key being computed: concurrent requests for the same missing value
+        # wait for the first to compute it instead of all computing it.
+        self._computing: dict[Hashable, threading.Lock] = {}
+        self._hits = self._misses = self._unkept = 0
+
+    def get(
+        self,
+        session: Session,
+        key: Hashable,
+        compute: Callable[[], T],
+        *,
+        weight: Callable[[T], int] = lambda _value: 1,
+    ) -> T:
+        """The value kept under ``key`` for the current data version, else ``compute()``."""
+        if not self.enabled:
+            return compute()
+        version = data_version(session)
+        found = self._lookup(key, version)
+        if found is not None:
+            return found[0]  # type: ignore[no-any-return]
+        with self._lock:
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            try:
+                # Another request may have computed it while this one waited.
+                found = self._lookup(key, version)
+                if found is not None:
+                    return found[0]  # type: ignore[no-any-return]
+                keep = not writers_in_flight(session)
+                value = compute()
+                with self._lock:
+                    self._misses += 1
+                    if keep:
+                        self._store(key, version, value, max(1, weight(value)))
+                    else:
+                        self._unkept += 1
+                return value
+            finally:
+                with self._lock:
+                    self._computing.pop(key, None)
+
+    def _lookup(self, key: Hashable, version: Hashable) -> tuple[Any] | None:
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            self._hits += 1
+            return (entry[1],)
+
+    def _store(self, key: Hashable, version: Hashable, value: Any, weight: int) -> None:
+        if weight > self.max_weight:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._weight -= old[2]
+        self._entries[key] = (version, value, weight)
+        self._weight += weight
+        while self._weight > self.max_weight:
+            _, (_, _, dropped) = self._entries.popitem(last=False)
+            self._weight -= dropped
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._weight = 0
+
+    def stats(self) -> CacheStats:
+        with self._lock:
+            return CacheStats(
+                hits=self._hits,
+                misses=self._misses,
+                unkept=self._unkept,
+                entries=len(self._entries),
+                weight=self._weight,
+            )
+
+
+def data_version(session: Session) -> tuple[int, int, bool]:
+    """The database's current data version (see the module's docstring)."""
+    oid, value, called = session.execute(_VERSION).one()
+    return int(oid), int(value), bool(called)
+
+
+def writers_in_flight(session: Session) -> bool:
+    """True while any transaction that changed the aggregated tables has not ended."""
+    k1, k2 = LOCK_KEYS
+    return bool(session.execute(_WRITERS, {"k1": k1, "k2": k2}).scalar_one())
+
+
+# The process's cache: configured from the settings when the app is created.
+aggregate_cache = AggregateCache()
