@@ -12,6 +12,7 @@ from app.entities.labels import filter_labels
 from app.movements.aggregates import timeline
 from app.movements.filters import TEXT_FIELDS, FilterError
 from app.templating import render
+from app.timeline.drawing import EPOCH, draw_lanes, item_drawer
 
 router = APIRouter()
 
@@ -26,14 +27,15 @@ GROUPS = {
 }
 # More items than this are unreadable in one drawing and slow to send and draw.
 MAX_ITEMS = 2000
+# Lanes drawn one by one, largest first; the smaller ones share one more lane. A thousand
+# lanes (one per unit of a broad filter) make a drawing tens of thousands of pixels tall.
+MAX_LANES = 30
 
 # Drawing geometry shared by the template and static/timeline.js (via data attributes).
 GUTTER = 230
 PLOT_WIDTH = 900
 LANE_HEIGHT = 30
 AXIS_HEIGHT = 34
-
-_PRECISION_DAYS = {"week": 7, "month": 30, "year": 365}
 
 
 def _lane_param(group: str) -> str:
@@ -55,11 +57,8 @@ def timeline_page(
     # A little margin either side so the first and last items are not on the edge.
     margin = max(1, (last - first).days // 20)
     start, end = first - timedelta(days=margin), last + timedelta(days=margin + 1)
-    span = max(1, (end - start).days)
-
-    def x_of(day: date) -> float:
-        return round(GUTTER + (day - start).days / span * PLOT_WIDTH, 2)
-
+    draw = item_drawer(start, end, gutter=GUTTER, plot_width=PLOT_WIDTH)
+    lanes = draw_lanes(data.lanes, group, max_lanes=MAX_LANES, draw=draw)
     return render(
         request,
         "timeline/page.html",
@@ -67,17 +66,17 @@ def timeline_page(
             "filters": filters,
             "labels": filter_labels(session, filters),
             "data": data,
+            "lanes": lanes,
+            "max_lanes": MAX_LANES,
             "groups": GROUPS,
             "group": group,
             "lane_param": _lane_param(group),
             "start": start,
             "end": end,
-            "x_of": x_of,
-            "precision_days": _PRECISION_DAYS,
             "gutter": GUTTER,
             "plot_width": PLOT_WIDTH,
             "lane_height": LANE_HEIGHT,
             "axis_height": AXIS_HEIGHT,
-            "epoch": date(1970, 1, 1),
+            "epoch": EPOCH,
         },
     )

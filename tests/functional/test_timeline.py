@@ -14,7 +14,7 @@ from tests.visual_fixture import Known, load_known
 pytestmark = pytest.mark.functional
 
 LANE = re.compile(
-    r'<g class="lane" data-lane="(?P<label>[^"]*)" data-count="(?P<count>\d+)">(?P<body>.*?)</g>\s*</g>',
+    r'<g class="lane" data-lane="(?P<label>[^"]*)" data-count="(?P<count>\d+)"[^>]*>(?P<body>.*?)</g>\s*</g>',
     re.S,
 )
 ITEM = re.compile(r'data-id="(\d+)"')
@@ -130,3 +130,62 @@ def test_unknown_grouping_is_refused(client: TestClient) -> None:
 def test_empty_timeline(client: TestClient, known: Known) -> None:
     page = client.get("/timeline?unit_is=nobody").text
     assert "No dated movement matches these filters." in page
+
+
+def lane_counts(page: str) -> dict[str, int]:
+    return {html.unescape(m["label"]): int(m["count"]) for m in LANE.finditer(page)}
+
+
+def test_smaller_lanes_are_merged_into_one(
+    client: TestClient, known: Known, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.timeline.views.MAX_LANES", 2)
+    page = client.get("/timeline").text
+    # The two largest lanes as they are; the two smaller ones in one lane that counts them all
+    # and draws all their items.
+    assert lanes(page, known) == {
+        "76th Air Assault Division": {"m1", "m2"},
+        "troops": {"m3", "m4"},
+        "2 other units": {"m5", "m6"},
+    }
+    assert lane_counts(page) == {"76th Air Assault Division": 2, "troops": 2, "2 other units": 2}
+    # The merged lane is last, and draws its items in date order as every lane does.
+    other = list(LANE.finditer(page))[-1]
+    assert other["label"] == "2 other units"
+    assert [int(i) for i in ITEM.findall(other["body"])] == [known.ids["m6"], known.ids["m5"]]
+    assert 'class="lane-label other"' in page
+    assert re.search(
+        r'id="timeline-merged">Only the 2 largest lanes are drawn one by one: '
+        r"the 2 other units are merged into the last lane\.",
+        page,
+    )
+
+
+def test_the_merged_lane_is_named_by_grouping_and_takes_unstated_values(
+    client: TestClient, known: Known, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("app.timeline.views.MAX_LANES", 1)
+    assert lane_counts(client.get("/timeline?group=destination").text) == {
+        "Kursk Oblast": 4,
+        "2 other destinations": 2,
+    }
+    # The lane of movements with no source ranks by its count like any other, so is merged.
+    monkeypatch.setattr("app.timeline.views.MAX_LANES", 2)
+    page = client.get("/timeline?group=source").text
+    assert lanes(page, known) == {
+        "General Staff of Ukraine": {"m1", "m4"},
+        "ISW": {"m2", "m3"},
+        "2 other sources": {"m5", "m6"},
+    }
+    assert "(not stated)" not in page
+
+
+def test_lanes_within_the_cap_are_all_drawn(
+    client: TestClient, known: Known, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four lanes and a cap of three: a merged lane would take the fourth lane's room, so it is
+    # drawn as it is.
+    monkeypatch.setattr("app.timeline.views.MAX_LANES", 3)
+    page = client.get("/timeline").text
+    assert len(lanes(page, known)) == 4
+    assert "other units" not in page and 'id="timeline-merged"' not in page
