@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response, status
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from app.articles.models import Article
 from app.articles.schemas import (
@@ -18,6 +18,8 @@ from app.articles.schemas import (
 )
 from app.articles.service import ArticleError, create_article, get_article_or_raise
 from app.deps import FiltersDep, SessionDep, SettingsDep
+from app.movements.cache import aggregate_cache
+from app.movements.filters import MovementFilters
 from app.movements.models import Movement
 from app.movements.queries import page_of_movements
 from app.movements.schemas import MovementList, MovementOut
@@ -34,12 +36,24 @@ FILTER_DOC = (
 
 
 @router.get("/movements", response_model=MovementList, description=FILTER_DOC)
-def api_list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> MovementList:
+def api_list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> Response:
+    # A page shows nothing that depends on who asks: its JSON serves every client until the
+    # data changes.
+    body = aggregate_cache.get(
+        session,
+        ("api-movements", request.url.path, filters.query_string(), filters.limit),
+        lambda: _movement_list(request.url.path, session, filters).model_dump_json().encode(),
+        weight=len,
+    )
+    return Response(body, media_type="application/json")
+
+
+def _movement_list(path: str, session: Session, filters: MovementFilters) -> MovementList:
     page = page_of_movements(session, filters)
     next_url = None
     if page.next_cursor is not None:
         query = filters.query_string(after=page.next_cursor)
-        next_url = f"{request.url.path}?{query}&limit={filters.limit}"
+        next_url = f"{path}?{query}&limit={filters.limit}"
     return MovementList(
         description=filters.describe(page.total, estimated=page.estimated),
         total=page.total,

@@ -93,7 +93,11 @@ def make_engine(url: str, settings: Settings, **overrides: Any) -> Engine:
         # A restarted server leaves dead connections in the pool: test them on checkout.
         "pool_pre_ping": True,
         "connect_args": {
-            "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+            "options": (
+                f"-c statement_timeout={settings.db_statement_timeout_ms}"
+                f" -c work_mem={settings.db_work_mem}"
+                f" -c random_page_cost={settings.db_random_page_cost}"
+            ),
             "application_name": "troopwatch",
         },
     }

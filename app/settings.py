@@ -29,9 +29,9 @@ class Settings(BaseSettings):
     # Load the extraction models in the background at start-up, so the first paste is fast.
     warm_extractor: bool = True
     # Facets, timeline, map and counts are kept per process until the data changes (see
-    # app/movements/cache.py); the weight bounds how many rows the kept results hold in all.
+    # app/movements/cache.py), within about this much memory per process.
     aggregate_cache: bool = True
-    aggregate_cache_weight: int = 250_000
+    aggregate_cache_mb: int = Field(default=64, ge=1)
 
     max_article_chars: int = 500_000
     max_title_chars: int = 300
@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     db_max_overflow: int = 10
     db_pool_timeout: float = 10.0
     db_statement_timeout_ms: int = 30_000
+    # Planner settings for each connection. Facets group the matches by eight dimensions at
+    # once: with more memory per grouping they are all hashed in one pass, not sorted. The page
+    # cost suits an SSD or a database that fits in memory (PostgreSQL's default assumes
+    # spinning disks): joins then look up places by their key instead of hashing the gazetteer.
+    db_work_mem: str = Field(default="16MB", pattern=r"^\d+(kB|MB|GB)$")
+    db_random_page_cost: float = Field(default=1.1, gt=0)
     # Where pg_dump / pg_restore live when those on PATH are older than the server.
     pg_bin_dir: Path | None = None
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
+import jinja2_fragments as fragments
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from jinja2 import Environment
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.types import Scope
 
@@ -47,6 +49,11 @@ def render(
     )
     response.headers["Vary"] = "HX-Request"
     return response
+
+
+def render_block(env: Environment, template: str, block: str, context: dict[str, Any]) -> str:
+    """One named block of ``template`` as a string, for a response that is kept and reused."""
+    return fragments.render_block(env, template, block, **context)
 
 
 def wants_json(scope: Scope) -> bool:

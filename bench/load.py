@@ -47,6 +47,7 @@ async def analyst(
     seed: int,
     times: dict[str, list[float]],
     errors: Counter[str],
+    start_after: float = 0.0,
 ) -> None:
     rng = random.Random(seed)
 
@@ -71,6 +72,9 @@ async def analyst(
         if deferred:
             await get(html.unescape(deferred.group(1)), **{"HX-Request": "true"})
 
+    if start_after:
+        # Arriving analysts: this one opens the app start_after seconds into the run.
+        await asyncio.sleep(start_after)
     while time.monotonic() < deadline:
         action = rng.random()
         if action < 0.15:
@@ -102,7 +106,7 @@ async def analyst(
 
 
 async def run(
-    base: str, users: int, seconds: float, token: str
+    base: str, users: int, seconds: float, token: str, ramp_up: float = 0.0
 ) -> tuple[dict[str, list[float]], Counter[str]]:
     times: dict[str, list[float]] = {}
     errors: Counter[str] = Counter()
@@ -116,7 +120,10 @@ async def run(
     ) as client:
         deadline = time.monotonic() + seconds
         await asyncio.gather(
-            *(analyst(client, deadline, seed, times, errors) for seed in range(users))
+            *(
+                analyst(client, deadline, seed, times, errors, ramp_up * seed / users)
+                for seed in range(users)
+            )
         )
     return times, errors
 
@@ -133,6 +140,12 @@ def main() -> int:
         help="seconds of the same browsing before the measured run, not counted (steady state)",
     )
     parser.add_argument(
+        "--ramp-up",
+        type=float,
+        default=0,
+        help="seconds over which the analysts arrive, evenly (0: all at once)",
+    )
+    parser.add_argument(
         "--no-cache",
         action="store_true",
         help="serve with the aggregate cache switched off (TROOPWATCH_AGGREGATE_CACHE=false)",
@@ -144,13 +157,16 @@ def main() -> int:
     extra_env = {"TROOPWATCH_AGGREGATE_CACHE": "false"} if args.no_cache else None
     with Server(url, workers=args.workers, extra_env=extra_env) as server:
         if args.warmup:
-            asyncio.run(run(server.base, args.users, args.warmup, token))
-        by_kind, errors = asyncio.run(run(server.base, args.users, args.seconds, token))
+            asyncio.run(run(server.base, args.users, args.warmup, token, args.ramp_up))
+        by_kind, errors = asyncio.run(
+            run(server.base, args.users, args.seconds, token, 0 if args.warmup else args.ramp_up)
+        )
     times = [t for samples in by_kind.values() for t in samples]
     p95 = percentile(times, 95)
     print(
         f"{args.users} analysts for {args.seconds:.0f} s"
-        f"{f' after {args.warmup:.0f} s of warm-up' if args.warmup else ''}, "
+        f"{f' after {args.warmup:.0f} s of warm-up' if args.warmup else ''}"
+        f"{f' arriving over {args.ramp_up:.0f} s' if args.ramp_up and not args.warmup else ''}, "
         f"{args.workers} uvicorn workers{', aggregate cache off' if args.no_cache else ''}: "
         f"{len(times):,} responses ({len(times) / args.seconds:.1f}/s)"
     )

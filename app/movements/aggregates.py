@@ -412,7 +412,7 @@ def timeline(
         session,
         ("timeline", *filters.filter_items(), group, max_items),
         lambda: _timeline(session, filters, group, max_items),
-        weight=lambda built: len(built.lanes) + built.shown,
+        weight=lambda built: 500 * (len(built.lanes) + built.shown),
     )
 
 
@@ -563,7 +563,7 @@ def map_data(session: Session, filters: MovementFilters, *, max_routes: int = 40
         session,
         ("map", *filters.filter_items(), max_routes),
         lambda: _map_data(session, filters, max_routes),
-        weight=lambda built: len(built.routes) + len(built.places),
+        weight=lambda built: 400 * (len(built.routes) + len(built.places)),
     )
 
 

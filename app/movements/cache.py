@@ -61,11 +61,12 @@ class CacheStats:
 class AggregateCache:
     """A least-recently-used map of ``key -> (data version, value)``, bounded by total weight.
 
-    A value's weight is roughly how many rows or objects it holds, so that a few big timelines
-    cannot push the process's memory up: the oldest entries go first past ``max_weight``.
+    A value's weight is a rough count of the bytes it holds (callers estimate it from its rows),
+    so that a few big timelines cannot push the process's memory up: the least recently used
+    entries go first past ``max_weight``.
     """
 
-    def __init__(self, *, max_weight: int = 250_000, enabled: bool = True) -> None:
+    def __init__(self, *, max_weight: int = 64 * 2**20, enabled: bool = True) -> None:
         self.max_weight = max_weight
         self.enabled = enabled
         self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
@@ -82,7 +83,7 @@ class AggregateCache:
         key: Hashable,
         compute: Callable[[], T],
         *,
-        weight: Callable[[T], int] = lambda _value: 1,
+        weight: Callable[[T], int] = lambda _value: 1_000,
     ) -> T:
         """The value kept under ``key`` for the current data version, else ``compute()``."""
         if not self.enabled:

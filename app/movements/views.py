@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
+from sqlalchemy.orm import Session
 
 from app.deps import FiltersDep, SessionDep, SessionFactoryDep
 from app.entities.labels import filter_labels
+from app.movements.cache import aggregate_cache
 from app.movements.export import CsvExport, ExportRows, stream
 from app.movements.facets import build_facets
-from app.movements.filters import EXACT_FIELDS, SORT_KEYS
+from app.movements.filters import EXACT_FIELDS, SORT_KEYS, MovementFilters
 from app.movements.models import ReviewStatus, Status
 from app.movements.queries import page_of_movements
-from app.templating import is_fragment_request, render, templates
+from app.templating import is_fragment_request, render, render_block, templates
 
 router = APIRouter()
 
@@ -35,32 +37,51 @@ COLUMNS = [
 HIDDEN_FILTERS = (*EXACT_FIELDS, "unit_id", "origin_id", "destination_id")
 
 
+def _context(session: Session, filters: MovementFilters, *, fragment: bool) -> dict[str, Any]:
+    page = page_of_movements(session, filters)
+    return {
+        "page": page,
+        "fragment": fragment,
+        "filters": filters,
+        "columns": COLUMNS,
+        "sort_keys": SORT_KEYS,
+        "statuses": [s.value for s in Status],
+        "review_statuses": [s.value for s in ReviewStatus],
+        # Past EXACT_COUNT_LIMIT matches, the facets take longer than the rows: the page comes
+        # first and the sidebar follows from /movements/facets as soon as it is loaded.
+        "facets": None if page.estimated else build_facets(session, filters),
+        "labels": filter_labels(session, filters),
+        "hidden_filters": HIDDEN_FILTERS,
+    }
+
+
 @router.get("/movements", response_class=HTMLResponse, name="movements")
 def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -> HTMLResponse:
-    page = page_of_movements(session, filters)
     # Links that change filters shown in the form (chips, facets) swap all of #main, so they
     # get the whole page; the form itself swaps only #results.
     whole_page = request.headers.get("HX-Target") == "main"
-    # Past EXACT_COUNT_LIMIT matches, the facets take longer than the rows: the page comes
-    # first and the sidebar follows from /movements/facets as soon as it is loaded.
-    facets = None if page.estimated else build_facets(session, filters)
-    response = render(
-        request,
-        "movements/list.html",
-        {
-            "page": page,
-            "fragment": is_fragment_request(request) and not whole_page,
-            "filters": filters,
-            "columns": COLUMNS,
-            "sort_keys": SORT_KEYS,
-            "statuses": [s.value for s in Status],
-            "review_statuses": [s.value for s in ReviewStatus],
-            "facets": facets,
-            "labels": filter_labels(session, filters),
-            "hidden_filters": HIDDEN_FILTERS,
-        },
-        block=None if whole_page else "results",
-    )
+    if is_fragment_request(request) and not whole_page:
+        # The results alone show nothing that depends on who asks: one rendering serves every
+        # analyst until the data changes.
+        body = aggregate_cache.get(
+            session,
+            ("movements-results", filters.query_string(), filters.limit),
+            lambda: render_block(
+                templates.env,
+                "movements/list.html",
+                "results",
+                _context(session, filters, fragment=True),
+            ),
+            weight=lambda html: 2 * len(html),
+        )
+        response = HTMLResponse(body, headers={"Vary": "HX-Request"})
+    else:
+        response = render(
+            request,
+            "movements/list.html",
+            _context(session, filters, fragment=False),
+            block=None if whole_page else "results",
+        )
     if is_fragment_request(request):
         # The form sends every field, blank ones too; the address bar gets the canonical URL.
         query = filters.query_string()

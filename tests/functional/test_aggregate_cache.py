@@ -154,12 +154,21 @@ def test_pages_show_a_change_on_the_next_request(
         token, _ = start_test_session(session, make_user(session, role="viewer"))
         session.commit()
     settings = Settings(environment="test", database_url=committed_url, warm_extractor=False)
+    hx = {"HX-Request": "true"}
     with TestClient(create_app(settings), cookies={SESSION_COOKIE: token}) as client:
         for url in ("/movements?destination_is=Kursk", "/timeline?destination_is=Kursk", "/map"):
             assert client.get(url).status_code == 200
         assert "4 movements" in client.get("/movements?destination_is=Kursk").text
+        before = aggregate_cache.stats()
+        # The table's rows as htmx asks for them, and the JSON API: rendered once, then kept.
+        for _ in range(2):
+            assert "4 movements" in client.get("/movements?destination_is=Kursk", headers=hx).text
+            assert client.get("/api/v1/movements?destination_is=Kursk").json()["total"] == 4
+        assert aggregate_cache.stats().hits >= before.hits + 2
         add_movements(factory, 1)
         assert "5 movements" in client.get("/movements?destination_is=Kursk").text
+        assert "5 movements" in client.get("/movements?destination_is=Kursk", headers=hx).text
+        assert client.get("/api/v1/movements?destination_is=Kursk").json()["total"] == 5
         assert "5 movements" in client.get("/timeline?destination_is=Kursk").text
         stats = aggregate_cache.stats()
         assert stats.hits > 0 and stats.entries > 0
