@@ -122,6 +122,7 @@ def create_app(settings: Settings | None = None, *, session_factory: Any = None)
     app.state.settings = settings
     aggregate_cache.enabled = settings.aggregate_cache
     aggregate_cache.max_weight = settings.aggregate_cache_mb * 2**20
+    aggregate_cache.shared = settings.aggregate_cache_shared
     install_security(app)  # before any router: sign-in and CSRF apply to every route
     app.state.session_factory = session_factory
     app.add_middleware(

@@ -6,6 +6,7 @@ from app.audit.models import Revision
 from app.db import Base
 from app.entities.models import Place, Source, Unit
 from app.imports.models import Feed, ImportBatch, ImportItem
+from app.movements.cache_models import KeptAggregate
 from app.movements.models import DatePrecision, Movement, Provenance, ReviewStatus, Status
 from app.users.models import ApiToken, LoginAttempt, Role, User, UserSession
 
@@ -19,6 +20,7 @@ __all__ = [
     "Feed",
     "ImportBatch",
     "ImportItem",
+    "KeptAggregate",
     "LoginAttempt",
     "Movement",
     "Place",

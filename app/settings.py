@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     # app/movements/cache.py), within about this much memory per process.
     aggregate_cache: bool = True
     aggregate_cache_mb: int = Field(default=64, ge=1)
+    # Also share them between the app's processes through the database (kept_aggregate).
+    aggregate_cache_shared: bool = True
 
     max_article_chars: int = 500_000
     max_title_chars: int = 300

@@ -134,6 +134,16 @@ class PeakRss:
         self._thread.join()
 
 
+def forget_kept_aggregates(url: str) -> None:
+    """Empty the aggregates the app's processes share, so that a run starts cold."""
+    import psycopg
+
+    from app.db import libpq_url, sqlalchemy_url
+
+    with psycopg.connect(libpq_url(sqlalchemy_url(url)), autocommit=True) as conn:
+        conn.execute("TRUNCATE kept_aggregate")
+
+
 def bench_session_token(url: str, settings: Any) -> str:
     """A signed-in session (viewer "bench", created if missing) for requests to the app."""
     from sqlalchemy import create_engine

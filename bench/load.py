@@ -32,7 +32,14 @@ import httpx
 
 from app.settings import Settings
 from app.users.security import SESSION_COOKIE
-from bench.common import Server, bench_session_token, database_url, percentile, verdict
+from bench.common import (
+    Server,
+    bench_session_token,
+    database_url,
+    forget_kept_aggregates,
+    percentile,
+    verdict,
+)
 
 TARGET_P95_MS = 300.0
 FACETS_LINK = re.compile(r'hx-get="(/movements/facets\?[^"]*)"')
@@ -155,6 +162,8 @@ def main() -> int:
     # Every page is behind sign-in: the analysts share one viewer session.
     token = bench_session_token(url, Settings(environment="production", secret_key="b" * 32))
     extra_env = {"TROOPWATCH_AGGREGATE_CACHE": "false"} if args.no_cache else None
+    # Cold: nothing kept by an earlier run (the processes' own caches start empty anyway).
+    forget_kept_aggregates(url)
     with Server(url, workers=args.workers, extra_env=extra_env) as server:
         if args.warmup:
             asyncio.run(run(server.base, args.users, args.warmup, token, args.ramp_up))

@@ -20,18 +20,32 @@ Why the result is correct, step by step:
 Sequences are not transactional: writers never wait for each other or for readers here, and a
 rolled-back writer only costs one recomputation. Kept values are shared between requests and
 threads: callers must treat them as read-only.
+
+What one process computed, the others find in the ``kept_aggregate`` table under the same
+rules (the version is stored with the value), so a page computed by one uvicorn worker is not
+computed again by the next.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import logging
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import text
+from sqlalchemy import Connection, Engine, create_engine, delete, func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
+
+from app.movements.cache_models import KeptAggregate
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
@@ -51,6 +65,8 @@ _WRITERS = text(
 @dataclass(frozen=True)
 class CacheStats:
     hits: int
+    # Found in the database, kept there by another process.
+    shared_hits: int
     misses: int
     # Results computed while a writer was in flight, so not kept.
     unkept: int
@@ -66,7 +82,9 @@ class AggregateCache:
     entries go first past ``max_weight``.
     """
 
-    def __init__(self, *, max_weight: int = 64 * 2**20, enabled: bool = True) -> None:
+    def __init__(
+        self, *, max_weight: int = 64 * 2**20, enabled: bool = True, shared: bool = True
+    ) -> None:
         self.max_weight = max_weight
         self.enabled = enabled
         self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
@@ -75,7 +93,9 @@ class AggregateCache:
         # One lock per key being computed: concurrent requests for the same missing value
         # wait for the first to compute it instead of all computing it.
         self._computing: dict[Hashable, threading.Lock] = {}
-        self._hits = self._misses = self._unkept = 0
+        self._hits = self._misses = self._unkept = self._shared_hits = 0
+        # Also keep results in the database for the app's other processes (kept_aggregate).
+        self.shared = shared
 
     def get(
         self,
@@ -100,7 +120,17 @@ class AggregateCache:
                 found = self._lookup(key, version)
                 if found is not None:
                     return found[0]  # type: ignore[no-any-return]
+                # While a writer is in flight nothing is kept, nor looked for in the shared
+                # store: the version is about to change anyway.
                 keep = not writers_in_flight(session)
+                digest = _digest(key)
+                if keep and self.shared:
+                    found = _shared_lookup(session, digest, version)
+                    if found is not None:
+                        with self._lock:
+                            self._shared_hits += 1
+                            self._store(key, version, found[0], max(1, weight(found[0])))
+                        return found[0]  # type: ignore[no-any-return]
                 value = compute()
                 with self._lock:
                     self._misses += 1
@@ -108,6 +138,8 @@ class AggregateCache:
                         self._store(key, version, value, max(1, weight(value)))
                     else:
                         self._unkept += 1
+                if keep and self.shared:
+                    _shared_store(session, digest, version, value)
                 return value
             finally:
                 with self._lock:
@@ -143,11 +175,84 @@ class AggregateCache:
         with self._lock:
             return CacheStats(
                 hits=self._hits,
+                shared_hits=self._shared_hits,
                 misses=self._misses,
                 unkept=self._unkept,
                 entries=len(self._entries),
                 weight=self._weight,
             )
+
+
+# -- the processes' shared store -------------------------------------------------------------
+#
+# Each process keeps what it computed; the kept_aggregate table lets the others (uvicorn
+# workers, other hosts) reuse it instead of computing it again. A process that finds no row
+# takes a transaction-level advisory lock on the key first: while another process computes the
+# same value, it waits for that request to end and then reads its row.
+
+_LOCK_CLASS = 29816
+_SHARED_LOCK = text("SELECT pg_advisory_xact_lock(:cls, :key)")
+_STORE_POOLS: dict[str, Engine] = {}
+_STORE_POOLS_LOCK = threading.Lock()
+# Rows of older data versions are never read again: they are swept now and then.
+_SWEEP_EVERY = 50
+_stores = itertools.count()
+
+
+def _digest(key: Hashable) -> str:
+    return hashlib.sha256(repr(key).encode()).hexdigest()
+
+
+def _version_text(version: Hashable) -> str:
+    return ":".join(str(part) for part in version) if isinstance(version, tuple) else str(version)
+
+
+def _shared_lookup(session: Session, digest: str, version: Hashable) -> tuple[Any] | None:
+    session.execute(_SHARED_LOCK, {"cls": _LOCK_CLASS, "key": int(digest[:7], 16)})
+    row = session.execute(
+        select(KeptAggregate.value).where(
+            KeptAggregate.key_hash == digest, KeptAggregate.version == _version_text(version)
+        )
+    ).first()
+    if row is None:
+        return None
+    # Written by this app's own processes only (see _shared_store).
+    return (pickle.loads(row.value),)  # noqa: S301
+
+
+def _store_pool(session: Session) -> Engine:
+    """A small autocommit pool beside the app's: a row kept now outlives this request's
+    transaction (which reads only and is rolled back), and the app's pool is left alone."""
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
+    name = engine.url.render_as_string(hide_password=False)
+    with _STORE_POOLS_LOCK:
+        pool = _STORE_POOLS.get(name)
+        if pool is None:
+            pool = _STORE_POOLS[name] = create_engine(
+                engine.url, pool_size=1, max_overflow=1, pool_timeout=1.0,
+                isolation_level="AUTOCOMMIT",
+            )  # fmt: skip
+    return pool
+
+
+def _shared_store(session: Session, digest: str, version: Hashable, value: Any) -> None:
+    """Keep ``value`` for the other processes; a failure only costs them a recomputation."""
+    current = _version_text(version)
+    try:
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with _store_pool(session).connect() as conn:
+            stmt = insert(KeptAggregate).values(key_hash=digest, version=current, value=data)
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[KeptAggregate.key_hash],
+                    set_={"version": current, "value": data, "stored_at": func.now()},
+                )
+            )
+            if next(_stores) % _SWEEP_EVERY == 0:
+                conn.execute(delete(KeptAggregate).where(KeptAggregate.version != current))
+    except (SQLAlchemyError, pickle.PicklingError) as exc:
+        log.warning("could not share a kept aggregate: %s", exc)
 
 
 def data_version(session: Session) -> tuple[int, int, bool]:

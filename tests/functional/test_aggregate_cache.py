@@ -43,7 +43,9 @@ def committed_url() -> str:
 def engine(committed_url: str) -> Iterator[Engine]:
     engine = create_engine(committed_url)
     with engine.begin() as conn:
-        conn.execute(text("TRUNCATE movement, article, place, unit, source CASCADE"))
+        conn.execute(
+            text("TRUNCATE movement, article, place, unit, source, kept_aggregate CASCADE")
+        )
     aggregate_cache.clear()
     yield engine
     engine.dispose()
@@ -202,7 +204,7 @@ def test_concurrent_misses_compute_once(factory: sessionmaker[Session]) -> None:
 
 
 def test_bounded_by_weight_oldest_first(factory: sessionmaker[Session]) -> None:
-    cache = AggregateCache(max_weight=10)
+    cache = AggregateCache(max_weight=10, shared=False)
     with factory() as session:
         for key in ("a", "b", "c"):
             cache.get(session, key, lambda key=key: key, weight=lambda _v: 4)
@@ -222,3 +224,44 @@ def test_switched_off_computes_every_time(factory: sessionmaker[Session]) -> Non
         for _ in range(3):
             cache.get(session, "k", lambda: calls.append(1))
     assert len(calls) == 3
+
+
+def test_another_process_reads_what_one_computed(factory: sessionmaker[Session]) -> None:
+    # Two caches stand for two uvicorn workers: the second finds the first one's result in the
+    # database, for the same data version only.
+    add_movements(factory, 2)
+    first, second = AggregateCache(), AggregateCache()
+    calls: list[str] = []
+
+    def compute(who: str) -> dict[str, int]:
+        calls.append(who)
+        return {"rows": 2}
+
+    with factory() as session:
+        assert first.get(session, ("shared", 1), lambda: compute("first")) == {"rows": 2}
+    with factory() as session:
+        assert second.get(session, ("shared", 1), lambda: compute("second")) == {"rows": 2}
+    assert calls == ["first"]
+    assert second.stats().shared_hits == 1
+    add_movements(factory, 1)
+    with factory() as session:
+        second.get(session, ("shared", 1), lambda: compute("second"))
+    assert calls == ["first", "second"]
+
+
+def test_nothing_is_shared_while_a_writer_is_in_flight(factory: sessionmaker[Session]) -> None:
+    add_movements(factory, 1)
+    first, second = AggregateCache(), AggregateCache()
+    with factory() as writer:
+        make_movement(writer, make_article(writer))
+        writer.flush()
+        with factory() as session:
+            first.get(session, ("in flight",), lambda: "without the writer's row")
+        with factory() as session:
+            assert second.get(session, ("in flight",), lambda: "computed again") == (
+                "computed again"
+            )
+        writer.rollback()
+    with factory() as session:
+        count = session.scalar(text("SELECT count(*) FROM kept_aggregate"))
+    assert count == 0
