@@ -26,8 +26,8 @@ from sqlalchemy import create_engine
 
 from app.db import libpq_url, sqlalchemy_url
 from app.main import create_app
-from app.movements import aggregates
 from app.movements.aggregates import map_data, timeline
+from app.movements.cache import aggregate_cache
 from app.movements.facets import build_facets
 from app.movements.filters import MovementFilters
 from app.movements.queries import filtered_movements
@@ -37,6 +37,7 @@ from app.users.security import SESSION_COOKIE
 from bench.common import (
     bench_session_token,
     database_url,
+    forget_kept_aggregates,
     percentile,
     summary,
     timed,
@@ -109,14 +110,14 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=40)
     args = parser.parse_args()
     url = database_url()
-    # Time the computation every call: a kept estimate would answer repeated calls from memory.
-    aggregates.ESTIMATE_SECONDS = -1.0
     # No extractor warm-up thread: it would compete with the first cases for the CPU.
     settings = Settings(
         environment="production",
         secret_key="bench-" + "x" * 20,
         database_url=url,
         warm_extractor=False,
+        # Time the computation every call: kept aggregates would answer repeats from memory.
+        aggregate_cache=False,
     )
     app = create_app(settings)
     print(f"database: {urlsplit(url).path.lstrip('/')}   repeat: {args.repeat}\n")
@@ -150,6 +151,18 @@ def main() -> int:
             for name, query in CASES.items():
                 if path == "/" and query:
                     continue
+                full = f"{path}?{query}" if query else path
+                samples = timed(
+                    lambda full=full: client.get(full).raise_for_status(), repeat=args.repeat
+                )
+                print(f"{path + ', ' + name:34} {summary(samples)}")
+        # As served: the first request computes and keeps, the next ones read what was kept
+        # until the data changes (app/movements/cache.py).
+        aggregate_cache.enabled = True
+        forget_kept_aggregates(url)
+        print("\nwhole pages with kept aggregates (requests after the first, data unchanged):")
+        for path in ("/movements", "/movements/facets", "/timeline", "/map"):
+            for name, query in CASES.items():
                 full = f"{path}?{query}" if query else path
                 samples = timed(
                     lambda full=full: client.get(full).raise_for_status(), repeat=args.repeat

@@ -12,8 +12,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     ColumnElement,
     Date,
+    Integer,
     Select,
     and_,
     case,
@@ -620,8 +622,19 @@ def _map_data(session: Session, filters: MovementFilters, max_routes: int) -> Ma
     ]  # fmt: skip
     rows = session.execute(union_all(*parts)).all()
     ids = {r.oid for r in rows if r.oid is not None} | {r.did for r in rows if r.did is not None}
+    # The few columns drawn, for up to a thousand places or more: plain rows, one array
+    # parameter (an IN list of a thousand parameters costs more to send than to answer).
     located = (
-        {p.id: p for p in session.scalars(select(Place).where(Place.id.in_(ids)))} if ids else {}
+        {
+            p.id: p
+            for p in session.execute(
+                select(Place.id, Place.name, Place.kind, Place.lat, Place.lon).where(
+                    Place.id == func.any(cast(list(ids), ARRAY(Integer)))
+                )
+            )
+        }
+        if ids
+        else {}
     )
     routes: list[tuple[int, Route]] = []
     places: dict[int, MapPlace] = {}
