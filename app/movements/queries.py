@@ -247,6 +247,16 @@ def _matching_ids(filters: MovementFilters) -> Select[Any]:
     return stmt.where(*filter_conditions(filters))
 
 
+def total_column(filters: MovementFilters) -> ColumnElement[int]:
+    """How many movements match, as a column of any query over them.
+
+    Uncorrelated: PostgreSQL counts once, before the first row, in the same snapshot as the
+    rows it accompanies (so it is exactly their number). Unlike ``count(*) OVER ()`` it does
+    not hold every row back until the last one has been read.
+    """
+    return select(func.count()).select_from(_matching_ids(filters).subquery()).scalar_subquery()
+
+
 def count_movements(session: Session, filters: MovementFilters) -> int:
     stmt = select(func.count()).select_from(_matching_ids(filters).subquery())
     return int(session.execute(stmt).scalar_one())
