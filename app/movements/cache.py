@@ -230,7 +230,7 @@ def _store_pool(session: Session) -> Engine:
         pool = _STORE_POOLS.get(name)
         if pool is None:
             pool = _STORE_POOLS[name] = create_engine(
-                engine.url, pool_size=1, max_overflow=1, pool_timeout=1.0,
+                engine.url, pool_size=1, max_overflow=1, pool_timeout=1.0, pool_pre_ping=True,
                 isolation_level="AUTOCOMMIT",
             )  # fmt: skip
     return pool
