@@ -107,4 +107,9 @@ class Feed(Base):
     poll_minutes: Mapped[int] = mapped_column(Integer, default=60, server_default="60")
     last_polled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Set while polling is paused; the periodic job skips the feed, "poll now" still works.
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Soft removal: the row (and so its URL) stays so that removing can be undone and saving
+    # the URL again restores it; its past batches keep their articles either way.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -271,34 +271,118 @@ def recent_batches(session: Session, *, limit: int = 20) -> list[tuple[ImportBat
 # --- feeds ------------------------------------------------------------------------------
 
 
+# The bounds of a saved feed's poll interval, in minutes (five minutes to a week).
+POLL_MINUTES_MIN = 5
+POLL_MINUTES_MAX = 10_080
+
+
+class FeedNotFound(ImportNotFound):
+    pass
+
+
+class FeedError(ValueError):
+    """A change to a saved feed that cannot be made; the message is shown to the user."""
+
+
 def save_feed(session: Session, url: str, *, poll_minutes: int = 60) -> Feed:
     feed = session.scalars(select(Feed).where(Feed.url == url)).first()
     if feed is None:
         feed = Feed(url=url[:2000], poll_minutes=poll_minutes)
         session.add(feed)
         session.flush()
+    elif feed.removed_at is not None:
+        # Saving a removed feed's URL again is asking for it back, polled as now requested.
+        feed.removed_at = None
+        feed.paused_at = None
+        feed.poll_minutes = poll_minutes
     return feed
 
 
 def list_feeds(session: Session) -> list[Feed]:
+    """Every saved feed, removed ones included (the page lists them apart, to restore)."""
     return list(session.scalars(select(Feed).order_by(Feed.id)))
 
 
+def get_feed_or_raise(session: Session, feed_id: int) -> Feed:
+    feed = session.get(Feed, feed_id)
+    if feed is None:
+        raise FeedNotFound(f"There is no saved feed #{feed_id}.")
+    return feed
+
+
+def parse_poll_minutes(value: str) -> int:
+    try:
+        minutes = int(value.strip())
+    except ValueError:
+        minutes = None
+    if minutes is None or not POLL_MINUTES_MIN <= minutes <= POLL_MINUTES_MAX:
+        raise FeedError(
+            f"The poll interval must be a whole number of minutes from {POLL_MINUTES_MIN} "
+            f"to {POLL_MINUTES_MAX:,}."
+        )
+    return minutes
+
+
+def _live(feed: Feed) -> Feed:
+    if feed.removed_at is not None:
+        raise FeedError("This feed was removed; restore it first.")
+    return feed
+
+
+def set_poll_minutes(feed: Feed, minutes: int) -> None:
+    _live(feed).poll_minutes = minutes
+
+
+def pause_feed(feed: Feed, *, now: datetime | None = None) -> None:
+    if _live(feed).paused_at is None:
+        feed.paused_at = now or datetime.now(UTC)
+
+
+def resume_feed(feed: Feed) -> None:
+    _live(feed).paused_at = None
+
+
+def remove_feed(feed: Feed, *, now: datetime | None = None) -> None:
+    if feed.removed_at is None:
+        feed.removed_at = now or datetime.now(UTC)
+
+
+def restore_feed(feed: Feed) -> None:
+    feed.removed_at = None
+
+
+def _poll(session: Session, feed: Feed, now: datetime, user_id: int | None) -> ImportBatch:
+    feed.last_polled_at = now
+    batch = create_batch(
+        session, kind=BatchKind.FEED, label=feed.url, feed_id=feed.id, user_id=user_id
+    )
+    enqueue(session, add_urls(session, batch, [feed.url], feed=True))
+    return batch
+
+
+def poll_feed_now(
+    session: Session, feed: Feed, *, user_id: int | None = None, now: datetime | None = None
+) -> ImportBatch:
+    """A batch for one feed right away, paused or not; its next scheduled poll counts from now."""
+    return _poll(session, _live(feed), now or datetime.now(UTC), user_id)
+
+
 def poll_due_feeds(session: Session, *, now: datetime | None = None) -> list[ImportBatch]:
-    """Start a batch for every saved feed whose poll interval has passed."""
+    """Start a batch for every saved feed, neither paused nor removed, whose interval has passed."""
     now = now or datetime.now(UTC)
     batches = []
-    feeds = session.scalars(select(Feed).order_by(Feed.id).with_for_update(skip_locked=True))
+    feeds = session.scalars(
+        select(Feed)
+        .where(Feed.paused_at.is_(None), Feed.removed_at.is_(None))
+        .order_by(Feed.id)
+        .with_for_update(skip_locked=True)
+    )
     for feed in feeds:
         due = feed.last_polled_at is None or (
             feed.last_polled_at + timedelta(minutes=feed.poll_minutes) <= now
         )
-        if not due:
-            continue
-        feed.last_polled_at = now
-        batch = create_batch(session, kind=BatchKind.FEED, label=feed.url, feed_id=feed.id)
-        enqueue(session, add_urls(session, batch, [feed.url], feed=True))
-        batches.append(batch)
+        if due:
+            batches.append(_poll(session, feed, now, None))
     return batches
 
 
@@ -364,27 +448,46 @@ def process_item(
             document, raw = _document(claim, settings)
             _store(session_factory, item_id, claim, document, raw, settings)
     except TransientIngestError as exc:
-        _give_up_or_retry(session_factory, item_id, str(exc), last_attempt=last_attempt)
+        _give_up_or_retry(session_factory, item_id, claim, str(exc), last_attempt=last_attempt)
     except IngestError as exc:
         with session_factory() as session:
             _finish(session, item_id, ItemStatus.FAILED, str(exc))
+            _note_feed_error(session, claim, str(exc))
             session.commit()
     except Exception as exc:
         log.exception("import item %s failed", item_id)
         _give_up_or_retry(
             session_factory,
             item_id,
+            claim,
             f"Unexpected error: {type(exc).__name__}: {exc}",
             last_attempt=last_attempt,
         )
 
 
+def _note_feed_error(session: Session, claim: _Claim, reason: str) -> None:
+    """A saved feed whose poll failed shows why on /imports until a poll succeeds."""
+    if claim.kind != ItemKind.FEED.value:
+        return
+    batch = session.get(ImportBatch, claim.batch_id)
+    if batch is not None and batch.feed_id is not None:
+        feed = session.get(Feed, batch.feed_id)
+        if feed is not None:
+            feed.last_error = reason[:4000]
+
+
 def _give_up_or_retry(
-    session_factory: SessionFactory, item_id: int, reason: str, *, last_attempt: bool
+    session_factory: SessionFactory,
+    item_id: int,
+    claim: _Claim,
+    reason: str,
+    *,
+    last_attempt: bool,
 ) -> None:
     with session_factory() as session:
         if last_attempt:
             _finish(session, item_id, ItemStatus.FAILED, reason)
+            _note_feed_error(session, claim, reason)
         else:
             session.execute(
                 update(ImportItem)

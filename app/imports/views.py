@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
@@ -13,9 +14,12 @@ from starlette.datastructures import UploadFile
 
 from app.articles.ingest.fetch import RefusedURL, check_url_syntax
 from app.deps import SessionDep, SettingsDep
-from app.imports.models import BatchKind, ItemStatus
+from app.imports.models import BatchKind, Feed, ItemStatus
 from app.imports.schemas import ImportBatchOut, ImportItemOut, ProgressOut
 from app.imports.service import (
+    POLL_MINUTES_MAX,
+    POLL_MINUTES_MIN,
+    FeedError,
     UploadedFile,
     add_files,
     add_urls,
@@ -25,9 +29,17 @@ from app.imports.service import (
     create_reextract_batch,
     enqueue,
     get_batch_or_raise,
+    get_feed_or_raise,
     list_feeds,
+    parse_poll_minutes,
+    pause_feed,
+    poll_feed_now,
     recent_batches,
+    remove_feed,
+    restore_feed,
+    resume_feed,
     save_feed,
+    set_poll_minutes,
 )
 from app.settings import Settings
 from app.templating import render
@@ -52,6 +64,8 @@ def _index(
             "feeds": list_feeds(session),
             "error": error,
             "max_file_bytes": settings.max_upload_file_bytes,
+            "poll_minutes_min": POLL_MINUTES_MIN,
+            "poll_minutes_max": POLL_MINUTES_MAX,
         },
         status_code=status_code,
     )
@@ -122,7 +136,7 @@ def import_urls(
     urls: Annotated[str, Form()] = "",
     feed: Annotated[bool, Form()] = False,
     save: Annotated[bool, Form()] = False,
-    poll_minutes: Annotated[int, Form(ge=5, le=10_080)] = 60,
+    poll_minutes: Annotated[int, Form(ge=POLL_MINUTES_MIN, le=POLL_MINUTES_MAX)] = 60,
 ) -> Response:
     lines = [line.strip() for line in urls.splitlines() if line.strip()]
     if not lines:
@@ -155,6 +169,89 @@ def import_urls(
         user_id=identity.user_id,
     )
     enqueue(session, add_urls(session, batch, lines, feed=feed))
+    session.commit()
+    return RedirectResponse(f"/imports/{batch.id}", status_code=303)
+
+
+# --- saved feeds: the same role as saving one (POST /imports/urls) -------------------------
+
+
+def _feed_change(
+    request: Request,
+    session: Session,
+    settings: Settings,
+    feed_id: int,
+    change: Callable[[Feed], None],
+) -> Response:
+    feed = get_feed_or_raise(session, feed_id)
+    try:
+        change(feed)
+    except FeedError as exc:
+        return _index(request, session, settings, error=str(exc), status_code=400)
+    session.commit()
+    return RedirectResponse(f"/imports#feed-{feed.id}", status_code=303)
+
+
+@router.post("/imports/feeds/{feed_id:int}/interval", name="feed_interval")
+def feed_interval(
+    request: Request,
+    feed_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    identity: AnalystIdentity,
+    poll_minutes: Annotated[str, Form()] = "",
+) -> Response:
+    # Taken as text and checked here so that any bad value is a 400 with the bounds in words.
+    def change(feed: Feed) -> None:
+        set_poll_minutes(feed, parse_poll_minutes(poll_minutes))
+
+    return _feed_change(request, session, settings, feed_id, change)
+
+
+def _add_state_route(action: str, change: Callable[[Feed], None]) -> None:
+    """One POST route per change that takes no input (each its own route, so that the
+    permission table lists it)."""
+
+    def handler(
+        request: Request,
+        feed_id: int,
+        session: SessionDep,
+        settings: SettingsDep,
+        identity: AnalystIdentity,
+    ) -> Response:
+        return _feed_change(request, session, settings, feed_id, change)
+
+    router.add_api_route(
+        f"/imports/feeds/{{feed_id:int}}/{action}",
+        handler,
+        methods=["POST"],
+        name=f"{action}_feed",
+        response_class=HTMLResponse,
+    )
+
+
+for _action, _change in {
+    "pause": pause_feed,
+    "resume": resume_feed,
+    "remove": remove_feed,
+    "restore": restore_feed,
+}.items():
+    _add_state_route(_action, _change)
+
+
+@router.post("/imports/feeds/{feed_id:int}/poll", name="poll_feed")
+def feed_poll(
+    request: Request,
+    feed_id: int,
+    session: SessionDep,
+    settings: SettingsDep,
+    identity: AnalystIdentity,
+) -> Response:
+    feed = get_feed_or_raise(session, feed_id)
+    try:
+        batch = poll_feed_now(session, feed, user_id=identity.user_id)
+    except FeedError as exc:
+        return _index(request, session, settings, error=str(exc), status_code=400)
     session.commit()
     return RedirectResponse(f"/imports/{batch.id}", status_code=303)
 

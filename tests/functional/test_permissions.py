@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from app.imports.service import save_feed
 from app.main import create_app
 from app.settings import Settings
 from app.users.models import ROLE_RANK, ApiToken, Role
@@ -83,6 +84,9 @@ def test_the_table_sees_every_kind_of_route() -> None:
     assert ("POST", "/api/v1/articles") in ROUTES
     assert ("POST", "/movements/{movement_id:int}/confirm") in ROUTES
     assert ("GET", "/docs") in ROUTES
+    # Changing a saved feed needs an analyst, as saving one (POST /imports/urls) does.
+    assert ("POST", "/imports/feeds/{feed_id:int}/pause") in ROUTES
+    assert expected_role("POST", "/imports/feeds/{feed_id:int}/remove") == Role.ANALYST
     for key in MIN_ROLE:
         assert key in ROUTES, f"stale override {key}"
 
@@ -110,8 +114,10 @@ def test_route_by_role(
     target_user = make_user(session, role="viewer")
     token = ApiToken(user_id=target_user.id, name="t", token_hash="0" * 64, prefix="tw_x")
     session.add(token)
+    feed = save_feed(session, "https://example.org/permissions-feed.xml")
     session.flush()
     ids = {
+        "feed_id": feed.id,
         "movement_id": movement.id,
         "article_id": article.id,
         "user_id": target_user.id,
