@@ -8,7 +8,6 @@ from typing import Any, cast
 import jinja2_fragments as fragments
 from fastapi import Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
-from jinja2 import Environment
 from jinja2_fragments.fastapi import Jinja2Blocks
 from starlette.types import Scope
 
@@ -51,9 +50,9 @@ def render(
     return response
 
 
-def render_block(env: Environment, template: str, block: str, context: dict[str, Any]) -> str:
+def render_block(template: str, block: str, context: dict[str, Any]) -> str:
     """One named block of ``template`` as a string, for a response that is kept and reused."""
-    return fragments.render_block(env, template, block, **context)
+    return fragments.render_block(templates.env, template, block, **context)
 
 
 def wants_json(scope: Scope) -> bool:

@@ -144,14 +144,17 @@ def forget_kept_aggregates(url: str) -> None:
         conn.execute("TRUNCATE kept_aggregate")
 
 
-def bench_session_token(url: str, settings: Any) -> str:
+def bench_session_token(url: str, settings: Any = None) -> str:
     """A signed-in session (viewer "bench", created if missing) for requests to the app."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
     from app.db import sqlalchemy_url
+    from app.settings import Settings
     from app.users.service import create_user, get_user_by_username, start_session
 
+    # The session's lifetime is all the settings matter for here.
+    settings = settings or Settings(environment="production", secret_key="b" * 32)
     engine = create_engine(sqlalchemy_url(url))
     with Session(engine) as session:
         user = get_user_by_username(session, "bench") or create_user(

@@ -32,7 +32,6 @@ from sqlalchemy.dialects import postgresql
 from app.db import libpq_url, sqlalchemy_url
 from app.movements.filters import MovementFilters
 from app.movements.queries import EXPORT_COLUMNS, export_rows
-from app.settings import Settings
 from app.users.security import SESSION_COOKIE
 from bench.common import Server, bench_session_token, database_url, summary, timed
 
@@ -169,7 +168,7 @@ def main() -> int:
     table = "/bench-movements/movements"
     # Troopwatch is behind sign-in (a viewer's session), and computes every answer as Datasette
     # does: its aggregate cache is off for this comparison.
-    token = bench_session_token(url, Settings(environment="production", secret_key="b" * 32))
+    token = bench_session_token(url)
     try:
         with (
             Server(url, extra_env={"TROOPWATCH_AGGREGATE_CACHE": "false"}) as server,

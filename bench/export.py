@@ -24,7 +24,6 @@ from sqlalchemy.dialects import postgresql
 from app.db import libpq_url, sqlalchemy_url
 from app.movements.filters import MovementFilters
 from app.movements.queries import export_rows
-from app.settings import Settings
 from app.users.security import SESSION_COOKIE
 from bench.common import PeakRss, Server, bench_session_token, database_url, verdict
 
@@ -73,7 +72,7 @@ def main() -> int:
     args = parser.parse_args()
     url = database_url()
     # Every download is behind sign-in: a viewer's session.
-    token = bench_session_token(url, Settings(environment="production", secret_key="b" * 32))
+    token = bench_session_token(url)
     with Server(url) as server:
         idle_mb = max(p.memory_info().rss for p in server.processes()) / 2**20
         rows, seconds, size, peak_mb = app_download(server, args.query, token)

@@ -30,7 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import httpx
 
-from app.settings import Settings
 from app.users.security import SESSION_COOKIE
 from bench.common import (
     Server,
@@ -160,7 +159,7 @@ def main() -> int:
     args = parser.parse_args()
     url = database_url()
     # Every page is behind sign-in: the analysts share one viewer session.
-    token = bench_session_token(url, Settings(environment="production", secret_key="b" * 32))
+    token = bench_session_token(url)
     extra_env = {"TROOPWATCH_AGGREGATE_CACHE": "false"} if args.no_cache else None
     # Cold: nothing kept by an earlier run (the processes' own caches start empty anyway).
     forget_kept_aggregates(url)

@@ -181,15 +181,16 @@ def _feed_change(
     session: Session,
     settings: Settings,
     feed_id: int,
-    change: Callable[[Feed], None],
+    change: Callable[[Feed], str | None],
 ) -> Response:
+    """Apply ``change`` and go where it says (by default back to the feed on /imports)."""
     feed = get_feed_or_raise(session, feed_id)
     try:
-        change(feed)
+        target = change(feed)
     except FeedError as exc:
         return _index(request, session, settings, error=str(exc), status_code=400)
     session.commit()
-    return RedirectResponse(f"/imports#feed-{feed.id}", status_code=303)
+    return RedirectResponse(target or f"/imports#feed-{feed.id}", status_code=303)
 
 
 @router.post("/imports/feeds/{feed_id:int}/interval", name="feed_interval")
@@ -247,13 +248,11 @@ def feed_poll(
     settings: SettingsDep,
     identity: AnalystIdentity,
 ) -> Response:
-    feed = get_feed_or_raise(session, feed_id)
-    try:
-        batch = poll_feed_now(session, feed, user_id=identity.user_id)
-    except FeedError as exc:
-        return _index(request, session, settings, error=str(exc), status_code=400)
-    session.commit()
-    return RedirectResponse(f"/imports/{batch.id}", status_code=303)
+    # To the new batch's progress page.
+    def change(feed: Feed) -> str:
+        return f"/imports/{poll_feed_now(session, feed, user_id=identity.user_id).id}"
+
+    return _feed_change(request, session, settings, feed_id, change)
 
 
 @router.post("/imports/reextract", response_class=HTMLResponse, name="reextract")

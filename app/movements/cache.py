@@ -48,6 +48,8 @@ from app.movements.cache_models import KeptAggregate
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# The data version: the sequence's oid, its last value and whether that value was handed out.
+Version = tuple[int, int, bool]
 
 # The advisory lock the writers' trigger holds (migration 0107): "tw" and "dv" in ASCII.
 LOCK_KEYS = (29815, 25718)
@@ -87,7 +89,7 @@ class AggregateCache:
     ) -> None:
         self.max_weight = max_weight
         self.enabled = enabled
-        self._entries: OrderedDict[Hashable, tuple[Hashable, Any, int]] = OrderedDict()
+        self._entries: OrderedDict[Hashable, tuple[Version, Any, int]] = OrderedDict()
         self._weight = 0
         self._lock = threading.Lock()
         # One lock per key being computed: concurrent requests for the same missing value
@@ -145,7 +147,7 @@ class AggregateCache:
                 with self._lock:
                     self._computing.pop(key, None)
 
-    def _lookup(self, key: Hashable, version: Hashable) -> tuple[Any] | None:
+    def _lookup(self, key: Hashable, version: Version) -> tuple[Any] | None:
         with self._lock:
             entry = self._entries.get(key)
             if entry is None or entry[0] != version:
@@ -154,7 +156,7 @@ class AggregateCache:
             self._hits += 1
             return (entry[1],)
 
-    def _store(self, key: Hashable, version: Hashable, value: Any, weight: int) -> None:
+    def _store(self, key: Hashable, version: Version, value: Any, weight: int) -> None:
         if weight > self.max_weight:
             return
         old = self._entries.pop(key, None)
@@ -203,11 +205,11 @@ def _digest(key: Hashable) -> str:
     return hashlib.sha256(repr(key).encode()).hexdigest()
 
 
-def _version_text(version: Hashable) -> str:
-    return ":".join(str(part) for part in version) if isinstance(version, tuple) else str(version)
+def _version_text(version: Version) -> str:
+    return ":".join(str(part) for part in version)
 
 
-def _shared_lookup(session: Session, digest: str, version: Hashable) -> tuple[Any] | None:
+def _shared_lookup(session: Session, digest: str, version: Version) -> tuple[Any] | None:
     session.execute(_SHARED_LOCK, {"cls": _LOCK_CLASS, "key": int(digest[:7], 16)})
     row = session.execute(
         select(KeptAggregate.value).where(
@@ -236,7 +238,7 @@ def _store_pool(session: Session) -> Engine:
     return pool
 
 
-def _shared_store(session: Session, digest: str, version: Hashable, value: Any) -> None:
+def _shared_store(session: Session, digest: str, version: Version, value: Any) -> None:
     """Keep ``value`` for the other processes; a failure only costs them a recomputation."""
     current = _version_text(version)
     try:
@@ -255,7 +257,7 @@ def _shared_store(session: Session, digest: str, version: Hashable, value: Any) 
         log.warning("could not share a kept aggregate: %s", exc)
 
 
-def data_version(session: Session) -> tuple[int, int, bool]:
+def data_version(session: Session) -> Version:
     """The database's current data version (see the module's docstring)."""
     oid, value, called = session.execute(_VERSION).one()
     return int(oid), int(value), bool(called)

@@ -126,7 +126,7 @@ def build_facets(session: Session, filters: MovementFilters, *, limit: int = 8) 
         ("facets", *filters.filter_items(), limit),
         lambda: _count(session, filters, limit),
         weight=lambda c: (
-            20 + len(c.histogram.buckets) + sum(len(v.values) for v in c.counts.values())
+            2_000 + 200 * (len(c.histogram.buckets) + sum(len(v.values) for v in c.counts.values()))
         ),
     )
     facets = []

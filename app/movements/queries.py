@@ -254,12 +254,15 @@ def total_column(filters: MovementFilters) -> ColumnElement[int]:
     rows it accompanies (so it is exactly their number). Unlike ``count(*) OVER ()`` it does
     not hold every row back until the last one has been read.
     """
-    return select(func.count()).select_from(_matching_ids(filters).subquery()).scalar_subquery()
+    return _count_matching(filters).scalar_subquery()
+
+
+def _count_matching(filters: MovementFilters) -> Select[Any]:
+    return select(func.count()).select_from(_matching_ids(filters).subquery())
 
 
 def count_movements(session: Session, filters: MovementFilters) -> int:
-    stmt = select(func.count()).select_from(_matching_ids(filters).subquery())
-    return int(session.execute(stmt).scalar_one())
+    return int(session.execute(_count_matching(filters)).scalar_one())
 
 
 def estimate_movements(session: Session, filters: MovementFilters) -> int:

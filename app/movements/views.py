@@ -60,14 +60,14 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
     # Links that change filters shown in the form (chips, facets) swap all of #main, so they
     # get the whole page; the form itself swaps only #results.
     whole_page = request.headers.get("HX-Target") == "main"
-    if is_fragment_request(request) and not whole_page:
+    fragment = is_fragment_request(request)
+    if fragment and not whole_page:
         # The results alone show nothing that depends on who asks: one rendering serves every
         # analyst until the data changes.
         body = aggregate_cache.get(
             session,
             ("movements-results", filters.query_string(), filters.limit),
             lambda: render_block(
-                templates.env,
                 "movements/list.html",
                 "results",
                 _context(session, filters, fragment=True),
@@ -77,12 +77,9 @@ def list_movements(request: Request, session: SessionDep, filters: FiltersDep) -
         response = HTMLResponse(body, headers={"Vary": "HX-Request"})
     else:
         response = render(
-            request,
-            "movements/list.html",
-            _context(session, filters, fragment=False),
-            block=None if whole_page else "results",
+            request, "movements/list.html", _context(session, filters, fragment=False)
         )
-    if is_fragment_request(request):
+    if fragment:
         # The form sends every field, blank ones too; the address bar gets the canonical URL.
         query = filters.query_string()
         response.headers["HX-Push-Url"] = f"/movements?{query}" if query else "/movements"
