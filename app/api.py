@@ -17,7 +17,7 @@ from app.articles.schemas import (
     ArticleOut,
 )
 from app.articles.service import ArticleError, create_article, get_article_or_raise
-from app.deps import FiltersDep, SessionDep, SettingsDep
+from app.deps import FiltersDep, RecordId, SessionDep, SettingsDep
 from app.movements.cache import aggregate_cache
 from app.movements.filters import MovementFilters
 from app.movements.models import Movement
@@ -64,7 +64,7 @@ def _movement_list(path: str, session: Session, filters: MovementFilters) -> Mov
 
 
 @router.get("/movements/{movement_id}", response_model=MovementOut)
-def api_get_movement(movement_id: int, session: SessionDep) -> MovementOut:
+def api_get_movement(movement_id: RecordId, session: SessionDep) -> MovementOut:
     movement = session.scalars(
         select(Movement)
         .where(Movement.id == movement_id, Movement.deleted_at.is_(None))
@@ -95,7 +95,7 @@ def api_list_articles(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleDetailOut)
-def api_get_article(article_id: int, session: SessionDep) -> ArticleDetailOut:
+def api_get_article(article_id: RecordId, session: SessionDep) -> ArticleDetailOut:
     return ArticleDetailOut.model_validate(get_article_or_raise(session, article_id))
 
 

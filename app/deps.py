@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
 from app.db import SessionFactory
@@ -45,6 +45,10 @@ def get_filters(request: Request) -> MovementFilters:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+# A record's id in a path. Every table's id is a PostgreSQL integer: a larger number names no
+# record and is refused here (422, naming the bound) rather than sent to the database, which
+# would fail to compare it.
+RecordId = Annotated[int, Path(le=2_147_483_647)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 FiltersDep = Annotated[MovementFilters, Depends(get_filters)]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from app.articles.models import Article
 from app.articles.schemas import ArticleIn
 from app.articles.service import ArticleError, create_article, get_article_or_raise
-from app.deps import SessionDep, SettingsDep
+from app.deps import RecordId, SessionDep, SettingsDep
 from app.movements.models import Movement
 from app.templating import render
 
@@ -128,7 +128,7 @@ def post_article(
 @router.get("/articles/{article_id}", response_class=HTMLResponse, name="article")
 def show_article(
     request: Request,
-    article_id: int,
+    article_id: RecordId,
     session: SessionDep,
     duplicate: Annotated[bool, Query()] = False,
 ) -> HTMLResponse:

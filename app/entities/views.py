@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
-from app.deps import SessionDep, SettingsDep
+from app.deps import RecordId, SessionDep, SettingsDep
 from app.entities.models import Place, Unit
 from app.movements.aggregates import place_flows, top_values_for_place, value_counts
 from app.movements.filters import MovementFilters
@@ -69,7 +69,7 @@ def unit_path(movements: list[Movement]) -> dict[str, Any]:
 
 @router.get("/units/{unit_id}", response_class=HTMLResponse, name="unit")
 def unit_page(
-    request: Request, session: SessionDep, settings: SettingsDep, unit_id: int
+    request: Request, session: SessionDep, settings: SettingsDep, unit_id: RecordId
 ) -> HTMLResponse:
     unit: Unit = _get_or_404(session, Unit, unit_id)
     filters = MovementFilters(unit_id=unit.id, sort="date", desc=False)
@@ -96,7 +96,7 @@ def unit_page(
 
 
 @router.get("/places/{place_id}", response_class=HTMLResponse, name="place")
-def place_page(request: Request, session: SessionDep, place_id: int) -> HTMLResponse:
+def place_page(request: Request, session: SessionDep, place_id: RecordId) -> HTMLResponse:
     place: Place = _get_or_404(session, Place, place_id)
     months, undated = place_flows(session, place.id)
     inflow = MovementFilters(destination_id=place.id)

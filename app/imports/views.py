@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from app.articles.ingest.fetch import RefusedURL, check_url_syntax
-from app.deps import SessionDep, SettingsDep
+from app.deps import RecordId, SessionDep, SettingsDep
 from app.imports.models import BatchKind, Feed, ItemStatus
 from app.imports.schemas import ImportBatchOut, ImportItemOut, ProgressOut
 from app.imports.service import (
@@ -196,7 +196,7 @@ def _feed_change(
 @router.post("/imports/feeds/{feed_id:int}/interval", name="feed_interval")
 def feed_interval(
     request: Request,
-    feed_id: int,
+    feed_id: RecordId,
     session: SessionDep,
     settings: SettingsDep,
     identity: AnalystIdentity,
@@ -215,7 +215,7 @@ def _add_state_route(action: str, change: Callable[[Feed], None]) -> None:
 
     def handler(
         request: Request,
-        feed_id: int,
+        feed_id: RecordId,
         session: SessionDep,
         settings: SettingsDep,
         identity: AnalystIdentity,
@@ -243,7 +243,7 @@ for _action, _change in {
 @router.post("/imports/feeds/{feed_id:int}/poll", name="poll_feed")
 def feed_poll(
     request: Request,
-    feed_id: int,
+    feed_id: RecordId,
     session: SessionDep,
     settings: SettingsDep,
     identity: AnalystIdentity,
@@ -263,7 +263,7 @@ def reextract(session: SessionDep, identity: AdminIdentity) -> Response:
 
 
 @router.get("/imports/{batch_id}", response_class=HTMLResponse, name="import_batch")
-def show_batch(request: Request, batch_id: int, session: SessionDep) -> HTMLResponse:
+def show_batch(request: Request, batch_id: RecordId, session: SessionDep) -> HTMLResponse:
     batch = get_batch_or_raise(session, batch_id)
     progress = batch_progress(session, batch_id)
     items = batch_items(session, batch_id)
@@ -292,7 +292,7 @@ def show_batch(request: Request, batch_id: int, session: SessionDep) -> HTMLResp
 
 
 @router.get("/api/v1/imports/{batch_id}", response_model=ImportBatchOut, tags=["api"])
-def api_batch(batch_id: int, session: SessionDep) -> ImportBatchOut:
+def api_batch(batch_id: RecordId, session: SessionDep) -> ImportBatchOut:
     """An import batch with its progress and every item's outcome."""
     batch = get_batch_or_raise(session, batch_id)
     progress = batch_progress(session, batch_id)

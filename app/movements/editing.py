@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.articles.service import get_article_or_raise
 from app.audit import service as audit
-from app.deps import SessionDep
+from app.deps import RecordId, SessionDep
 from app.entities.search import ENTITY_KINDS, EntityKind, suggest
 from app.movements import service
 from app.movements.models import DatePrecision, Movement, ReviewStatus, Status
@@ -126,7 +126,7 @@ def deleted_movements(request: Request, session: SessionDep, admin: AdminIdentit
 
 
 @router.get("/movements/{movement_id:int}", response_class=HTMLResponse, name="movement")
-def show_movement(request: Request, movement_id: int, session: SessionDep) -> HTMLResponse:
+def show_movement(request: Request, movement_id: RecordId, session: SessionDep) -> HTMLResponse:
     identity = get_identity(request)
     is_admin = identity is not None and identity.can(Role.ADMIN)
     movement = _load(session, movement_id, include_deleted=is_admin)
@@ -144,7 +144,7 @@ def show_movement(request: Request, movement_id: int, session: SessionDep) -> HT
 @router.get(
     "/movements/{movement_id:int}/history", response_class=HTMLResponse, name="movement_history"
 )
-def movement_history(request: Request, movement_id: int, session: SessionDep) -> HTMLResponse:
+def movement_history(request: Request, movement_id: RecordId, session: SessionDep) -> HTMLResponse:
     movement = _load(session, movement_id)
     return render(
         request,
@@ -155,7 +155,7 @@ def movement_history(request: Request, movement_id: int, session: SessionDep) ->
 
 @router.get("/movements/{movement_id:int}/card", response_class=HTMLResponse)
 def movement_card(
-    request: Request, movement_id: int, session: SessionDep, surface: SurfaceQuery = "detail"
+    request: Request, movement_id: RecordId, session: SessionDep, surface: SurfaceQuery = "detail"
 ) -> HTMLResponse:
     return render(
         request,
@@ -173,7 +173,7 @@ def movement_card(
     dependencies=[Depends(require_role(Role.ANALYST))],
 )
 def edit_movement(
-    request: Request, movement_id: int, session: SessionDep, surface: SurfaceQuery = "detail"
+    request: Request, movement_id: RecordId, session: SessionDep, surface: SurfaceQuery = "detail"
 ) -> HTMLResponse:
     return render_form(request, _load(session, movement_id), surface)
 
@@ -181,7 +181,7 @@ def edit_movement(
 @router.post("/movements/{movement_id:int}", response_class=HTMLResponse, name="save_movement")
 async def save_movement(
     request: Request,
-    movement_id: int,
+    movement_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     version: VersionForm,
@@ -255,7 +255,7 @@ def _decide(
 @router.post("/movements/{movement_id:int}/confirm", response_class=HTMLResponse)
 def confirm_movement(
     request: Request,
-    movement_id: int,
+    movement_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     version: VersionForm,
@@ -275,7 +275,7 @@ def confirm_movement(
 @router.post("/movements/{movement_id:int}/reject", response_class=HTMLResponse)
 def reject_movement(
     request: Request,
-    movement_id: int,
+    movement_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     version: VersionForm,
@@ -295,7 +295,7 @@ def reject_movement(
 @router.post("/movements/{movement_id:int}/restore", response_class=HTMLResponse)
 def restore_movement_version(
     request: Request,
-    movement_id: int,
+    movement_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     version: VersionForm,
@@ -321,7 +321,7 @@ def restore_movement_version(
 @router.post("/movements/{movement_id:int}/delete")
 def delete_movement(
     request: Request,
-    movement_id: int,
+    movement_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     version: VersionForm,
@@ -341,7 +341,7 @@ def delete_movement(
 
 
 @router.post("/movements/{movement_id:int}/undelete")
-def undelete_movement(movement_id: int, session: SessionDep, admin: AdminIdentity) -> Response:
+def undelete_movement(movement_id: RecordId, session: SessionDep, admin: AdminIdentity) -> Response:
     try:
         service.undelete(session, movement_id=movement_id, user_id=admin.user_id)
     except service.MovementError as exc:
@@ -353,7 +353,7 @@ def undelete_movement(movement_id: int, session: SessionDep, admin: AdminIdentit
 @router.post("/movements/{movement_id:int}/merge")
 def merge_movement(
     request: Request,
-    movement_id: int,
+    movement_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     version: VersionForm,
@@ -417,14 +417,16 @@ def _manual_page(
     name="new_manual_movement",
     dependencies=[Depends(require_role(Role.ANALYST))],
 )
-def new_manual_movement(request: Request, article_id: int, session: SessionDep) -> HTMLResponse:
+def new_manual_movement(
+    request: Request, article_id: RecordId, session: SessionDep
+) -> HTMLResponse:
     return _manual_page(request, session, article_id)
 
 
 @router.post("/articles/{article_id:int}/movements", name="create_manual_movement")
 async def create_manual_movement(
     request: Request,
-    article_id: int,
+    article_id: RecordId,
     session: SessionDep,
     identity: AnalystIdentity,
     evidence_start: Annotated[str, Form()] = "",

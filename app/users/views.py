@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
-from app.deps import SessionDep, SettingsDep
+from app.deps import RecordId, SessionDep, SettingsDep
 from app.settings import Settings
 from app.templating import render
 from app.users import service
@@ -203,7 +203,7 @@ def create_token(
 
 @router.post("/account/tokens/{token_id:int}/revoke", name="revoke_api_token")
 @open_to_viewers
-def revoke_token(token_id: int, session: SessionDep, identity: CurrentIdentity) -> Response:
+def revoke_token(token_id: RecordId, session: SessionDep, identity: CurrentIdentity) -> Response:
     try:
         service.revoke_api_token(session, user_id=identity.user_id, token_id=token_id)
     except service.AccountError as exc:
@@ -289,7 +289,7 @@ def _user_or_404(session: SessionDep, user_id: int) -> User:
 
 @router.post("/users/{user_id:int}/role", name="set_user_role")
 def set_user_role(
-    user_id: int, session: SessionDep, admin: AdminIdentity, role: Annotated[str, Form()] = ""
+    user_id: RecordId, session: SessionDep, admin: AdminIdentity, role: Annotated[str, Form()] = ""
 ) -> Response:
     user = _user_or_404(session, user_id)
     if user.id == admin.user_id and role != Role.ADMIN.value:
@@ -305,7 +305,7 @@ def set_user_role(
 
 
 @router.post("/users/{user_id:int}/disable", name="disable_user")
-def disable_user(user_id: int, session: SessionDep, admin: AdminIdentity) -> Response:
+def disable_user(user_id: RecordId, session: SessionDep, admin: AdminIdentity) -> Response:
     user = _user_or_404(session, user_id)
     if user.id == admin.user_id:
         raise HTTPException(status.HTTP_409_CONFLICT, "You cannot disable yourself.")
@@ -315,7 +315,7 @@ def disable_user(user_id: int, session: SessionDep, admin: AdminIdentity) -> Res
 
 
 @router.post("/users/{user_id:int}/enable", name="enable_user")
-def enable_user(user_id: int, session: SessionDep, admin: AdminIdentity) -> Response:
+def enable_user(user_id: RecordId, session: SessionDep, admin: AdminIdentity) -> Response:
     service.set_active(session, _user_or_404(session, user_id), True)
     session.commit()
     return RedirectResponse("/users", status_code=303)
