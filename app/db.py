@@ -27,6 +27,9 @@ NAMING_CONVENTION = {
 }
 
 EMBEDDED_DATABASE = "troopwatch"
+# Every table's id is a PostgreSQL integer: a larger number names no record, and the database
+# would refuse to compare one, so paths and filters refuse it first.
+MAX_RECORD_ID = 2_147_483_647
 
 
 class Base(DeclarativeBase):

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 from sqlalchemy.orm import Session
 
-from app.db import SessionFactory
+from app.db import MAX_RECORD_ID, SessionFactory
 from app.movements.filters import MovementFilters
 from app.settings import Settings
 
@@ -45,10 +45,8 @@ def get_filters(request: Request) -> MovementFilters:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-# A record's id in a path. Every table's id is a PostgreSQL integer: a larger number names no
-# record and is refused here (422, naming the bound) rather than sent to the database, which
-# would fail to compare it.
-RecordId = Annotated[int, Path(le=2_147_483_647)]
+# A record's id in a path: past MAX_RECORD_ID it is refused (422, naming the bound).
+RecordId = Annotated[int, Path(le=MAX_RECORD_ID)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SessionFactoryDep = Annotated[SessionFactory, Depends(get_session_factory)]
 FiltersDep = Annotated[MovementFilters, Depends(get_filters)]

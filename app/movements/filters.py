@@ -9,12 +9,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
+from app.db import MAX_RECORD_ID
 from app.movements.models import ReviewStatus, Status
 
 # Text filters: matched case-insensitively against the surface text and the resolved name.
@@ -37,6 +39,13 @@ SORT_KEYS = (
     "created",
 )
 MAX_TEXT_FILTER = 200
+
+
+def _record_number(raw: str) -> int | None:
+    """A record id written in ASCII digits, within the ids' range; else None."""
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 10 or int(raw) > MAX_RECORD_ID:
+        return None
+    return int(raw)
 
 
 class FilterError(ValueError):
@@ -86,6 +95,14 @@ class Cursor:
                 value = datetime.fromisoformat(value)
             elif sort == "confidence" and value is not None:
                 value = float(value)
+            elif sort == "article":
+                if not isinstance(value, int) or not 0 <= value <= MAX_RECORD_ID:
+                    raise TypeError
+            elif value is not None and (not isinstance(value, str) or "\x00" in value):
+                # The text sorts compare strings, which PostgreSQL cannot hold NUL in.
+                raise TypeError
+            if not 0 <= row_id <= MAX_RECORD_ID:
+                raise TypeError
         except (ValueError, TypeError, binascii.Error, json.JSONDecodeError):
             raise FilterError("after is not a valid page cursor; start again from page 1") from None
         return cls(value=value, id=row_id)
@@ -139,6 +156,9 @@ class MovementFilters:
             if raw is not None:
                 if len(raw) > MAX_TEXT_FILTER:
                     raise FilterError(f"{name} is longer than {MAX_TEXT_FILTER} characters")
+                if any(unicodedata.category(ch) == "Cc" for ch in raw):
+                    # PostgreSQL text cannot hold NUL, and no name contains control characters.
+                    raise FilterError(f"{name} contains a control character")
                 values[name] = raw
         if (raw := get("status")) is not None:
             try:
@@ -153,14 +173,14 @@ class MovementFilters:
                 allowed = ", ".join(s.value for s in ReviewStatus)
                 raise FilterError(f"review must be one of {allowed}, not {raw!r}") from None
         if (raw := get("article")) is not None:
-            if not raw.isdigit() or len(raw) > 12:
+            if (number := _record_number(raw)) is None:
                 raise FilterError(f"article must be an article number, not {raw!r}")
-            values["article"] = int(raw)
+            values["article"] = number
         for name in ENTITY_FIELDS:
             if (raw := get(name)) is not None:
-                if not raw.isdigit() or len(raw) > 12:
+                if (number := _record_number(raw)) is None:
                     raise FilterError(f"{name} must be a record number, not {raw!r}")
-                values[name] = int(raw)
+                values[name] = number
         if (raw := get("added_after")) is not None:
             values["added_after"] = _parse_timestamp("added_after", raw)
         if (raw := get("date_from")) is not None:

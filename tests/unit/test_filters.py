@@ -1,3 +1,5 @@
+import base64
+import json
 from datetime import date, datetime
 
 import pytest
@@ -56,6 +58,15 @@ def test_describe_singular_and_estimated() -> None:
         ({"limit": "100000"}, "limit must be a number from 1 to 500"),
         ({"after": "not-a-cursor"}, "after is not a valid page cursor"),
         ({"unit": "x" * 201}, "unit is longer than 200 characters"),
+        # Past the ids' integer range, or digits that are not ASCII: no record, never a 500.
+        ({"article": "2147483648"}, "article must be an article number"),
+        ({"article": "²"}, "article must be an article number"),
+        ({"unit_id": "99999999999"}, "unit_id must be a record number"),
+        ({"destination_id": "١٢"}, "destination_id must be a record number"),
+        # PostgreSQL text cannot hold NUL; no name holds a control character.
+        ({"unit": "brig\x00ade"}, "unit contains a control character"),
+        ({"q": "\x00"}, "q contains a control character"),
+        ({"destination_is": "\x01Kursk"}, "destination_is contains a control character"),
     ],
 )
 def test_bad_values_are_refused_with_a_precise_message(
@@ -63,6 +74,36 @@ def test_bad_values_are_refused_with_a_precise_message(
 ) -> None:
     with pytest.raises(FilterError, match=message.replace("(", r"\(")):
         MovementFilters.from_query(params)
+
+
+def _cursor(value: object, row_id: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps([value, row_id]).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("sort", "value", "row_id"),
+    [
+        ("date", "2025-01-01", 10**40),  # an id no row has, past the integer range
+        ("unit", "brig\x00ade", 5),  # NUL, which PostgreSQL text cannot hold
+        ("unit", {"nested": 1}, 5),  # not a string at all
+        ("article", "12", 5),  # the article sort's value is a number
+        ("article", 10**12, 5),
+    ],
+)
+def test_forged_cursors_are_refused(sort: str, value: object, row_id: object) -> None:
+    with pytest.raises(FilterError, match="after is not a valid page cursor"):
+        MovementFilters.from_query({"sort": sort, "after": _cursor(value, row_id)})
+
+
+def test_cursors_of_every_sort_still_parse() -> None:
+    for sort, value in [("unit", "47th brigade"), ("article", 12), ("date", "2025-01-01")]:
+        filters = MovementFilters.from_query({"sort": sort, "after": _cursor(value, 3)})
+        assert filters.after is not None and filters.after.id == 3
+
+
+def test_the_largest_record_number_is_accepted() -> None:
+    filters = MovementFilters.from_query({"article": "2147483647", "unit_id": "7"})
+    assert (filters.article, filters.unit_id) == (2_147_483_647, 7)
 
 
 def test_parsed_types() -> None:
